@@ -1,0 +1,18 @@
+package org.gochat.auth.boundary;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.gochat.web.ServiceStatus;
+
+@Path("/")
+public class StatusResource {
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public ServiceStatus status() {
+        return ServiceStatus.up("auth");
+    }
+}

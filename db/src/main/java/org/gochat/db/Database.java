@@ -1,0 +1,58 @@
+package org.gochat.db;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.logging.Logger;
+
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+
+/**
+ * Makes the database ready once per server: starts the embedded PostgreSQL when no external one
+ * is configured, then applies pending migrations. Every WAR calls {@link #ensureReady()} as it
+ * starts; this class lives in the server's global library, so the work is done once per JVM.
+ */
+public final class Database {
+
+    /** The server's dataSource, defined in server.xml. */
+    public static final String JNDI_NAME = "jdbc/gochat";
+
+    private static final Logger LOG = Logger.getLogger(Database.class.getName());
+
+    private static boolean ready;
+
+    private Database() {
+    }
+
+    public static synchronized void ensureReady() {
+        if (ready) {
+            return;
+        }
+        EmbeddedDatabase.startIfNeeded();
+        try {
+            Migrations.apply(dataSource());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot migrate the database: " + e.getMessage(), e);
+        }
+        ready = true;
+        LOG.info("Database ready");
+    }
+
+    /** Whether PostgreSQL answers a trivial query within two seconds. */
+    public static boolean isReachable() {
+        try (Connection c = dataSource().getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException | IllegalStateException e) {
+            return false;
+        }
+    }
+
+    public static DataSource dataSource() {
+        try {
+            return (DataSource) new InitialContext().lookup(JNDI_NAME);
+        } catch (NamingException e) {
+            throw new IllegalStateException("no dataSource " + JNDI_NAME + " in server.xml", e);
+        }
+    }
+}

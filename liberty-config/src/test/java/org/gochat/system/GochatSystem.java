@@ -1,0 +1,57 @@
+package org.gochat.system;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.ExtensionContext.Store.CloseableResource;
+
+/**
+ * The system under test, started once for all system tests of a run and stopped after the last:
+ * a PostgreSQL owned by the tests, and one GoChat server pointed at it through GOCHAT_DB_URL.
+ */
+public final class GochatSystem implements BeforeAllCallback {
+
+    private static Running running;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        context.getRoot().getStore(Namespace.GLOBAL).getOrComputeIfAbsent(GochatSystem.class, k -> start());
+    }
+
+    static TestPostgres postgres() {
+        return running.postgres;
+    }
+
+    static LibertyServer server() {
+        return running.server;
+    }
+
+    private static synchronized Running start() {
+        TestPostgres postgres = new TestPostgres(Path.of("target/it-pgdata")).start();
+        try {
+            LibertyServer server = new LibertyServer("gochat-it", Map.of(
+                    "GOCHAT_DB_URL", postgres.jdbcUrl(),
+                    "GOCHAT_DB_USER", "postgres",
+                    "GOCHAT_DB_PASSWORD", "postgres")).start();
+            running = new Running(postgres, server);
+            return running;
+        } catch (RuntimeException e) {
+            postgres.stop();
+            throw e;
+        }
+    }
+
+    private record Running(TestPostgres postgres, LibertyServer server) implements CloseableResource {
+        @Override
+        public void close() {
+            try {
+                server.stop();
+            } finally {
+                postgres.stop();
+            }
+        }
+    }
+}

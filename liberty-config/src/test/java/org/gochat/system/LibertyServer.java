@@ -1,0 +1,144 @@
+package org.gochat.system;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One GoChat server, a copy of the assembled server (target/liberty/wlp/usr/servers/gochat) under
+ * its own name, started with the real {@code bin/server} script and the given environment.
+ */
+final class LibertyServer implements AutoCloseable {
+
+    private static final Path WLP = Path.of(System.getProperty("gochat.wlp.dir", "target/liberty/wlp"));
+
+    private final String name;
+    private final Map<String, String> env = new HashMap<>();
+    final int httpPort = Ports.free();
+    final int httpsPort = Ports.free();
+
+    /** A server named {@code name}, laid out from the assembled one; {@code env} adds to the ports. */
+    LibertyServer(String name, Map<String, String> env) {
+        this.name = name;
+        this.env.putAll(env);
+        this.env.put("GOCHAT_HTTP_PORT", String.valueOf(httpPort));
+        this.env.put("GOCHAT_HTTPS_PORT", String.valueOf(httpsPort));
+        this.env.putIfAbsent("GOCHAT_NODE_ID", name);
+        copyServer(WLP.resolve("usr/servers/gochat"), serverDir());
+    }
+
+    Path serverDir() {
+        return WLP.resolve("usr/servers").resolve(name);
+    }
+
+    Path messagesLog() {
+        return serverDir().resolve("logs/messages.log");
+    }
+
+    URI uri(String path) {
+        return URI.create("http://localhost:" + httpPort + path);
+    }
+
+    LibertyServer start() {
+        run("start", Duration.ofMinutes(3));
+        awaitReady(Duration.ofMinutes(2));
+        return this;
+    }
+
+    void stop() {
+        run("stop", Duration.ofMinutes(2));
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Waits until {@code /health/ready} answers 200. */
+    void awaitReady(Duration timeout) {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(uri("/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(250);
+        }
+        throw new IllegalStateException("server " + name + " not ready after " + timeout + "; see " + messagesLog());
+    }
+
+    private void run(String action, Duration timeout) {
+        ProcessBuilder pb = new ProcessBuilder(List.of(WLP.resolve("bin/server").toString(), action, name))
+                .redirectErrorStream(true)
+                .redirectOutput(serverDir().resolve(action + ".out").toFile());
+        pb.environment().putAll(env);
+        try {
+            Process p = pb.start();
+            if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("server " + action + " " + name + " took over " + timeout);
+            }
+            if (p.exitValue() != 0 && !"stop".equals(action)) {
+                throw new IllegalStateException("server " + action + " " + name + " exited " + p.exitValue()
+                        + ": " + Files.readString(serverDir().resolve(action + ".out")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void copyServer(Path from, Path to) {
+        if (from.equals(to)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : (Iterable<Path>) files::iterator) {
+                Path rel = from.relativize(source);
+                if (rel.startsWith("logs") || rel.startsWith("workarea") || rel.startsWith("tranlog")) {
+                    continue;
+                }
+                Path target = to.resolve(rel);
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
