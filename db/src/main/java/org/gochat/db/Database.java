@@ -21,6 +21,7 @@ public final class Database {
     private static final Logger LOG = Logger.getLogger(Database.class.getName());
 
     private static boolean ready;
+    private static volatile DataSource dataSource;
 
     private Database() {
     }
@@ -48,9 +49,14 @@ public final class Database {
         }
     }
 
+    /** The server's dataSource; looked up once, on an application thread, then usable from any thread. */
     public static DataSource dataSource() {
+        if (dataSource != null) {
+            return dataSource;
+        }
         try {
-            return (DataSource) new InitialContext().lookup(JNDI_NAME);
+            dataSource = (DataSource) new InitialContext().lookup(JNDI_NAME);
+            return dataSource;
         } catch (NamingException e) {
             throw new IllegalStateException("no dataSource " + JNDI_NAME + " in server.xml", e);
         }

@@ -1,0 +1,163 @@
+package org.gochat.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * The server's PostgreSQL LISTEN/NOTIFY bus: one connection per server that listens on every
+ * channel a subscriber asked for, and hands each notification to that channel's subscribers on
+ * the bus thread (subscribers must return quickly: hand work off, never block).
+ *
+ * <p>When the connection is lost (database restart, network) the bus reconnects with backoff,
+ * listens again, and calls every subscriber's {@link Subscriber#onReconnect()}: notifications sent
+ * meanwhile are lost, so a subscriber catches up from its tables there.
+ */
+public final class Bus {
+
+    /** A subscriber of one channel. */
+    public interface Subscriber {
+        void onNotification(String payload);
+
+        /** Called after the bus (re)connected; notifications may have been missed before it. */
+        default void onReconnect() {
+        }
+    }
+
+    /** Ends a subscription. */
+    public interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static final Logger LOG = Logger.getLogger(Bus.class.getName());
+    private static final Pattern CHANNEL = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+    private static final int POLL_MILLIS = 250;
+
+    private static final Map<String, List<Subscriber>> SUBSCRIBERS = new ConcurrentHashMap<>();
+    /** Channels the bus connection listens on now; touched only by the bus thread. */
+    private static final Set<String> LISTENING = ConcurrentHashMap.newKeySet();
+    private static volatile boolean connected;
+    private static Thread thread;
+
+    private Bus() {
+    }
+
+    /** Subscribes to a channel; the bus starts with the first subscription. */
+    public static Subscription subscribe(String channel, Subscriber subscriber) {
+        if (!CHANNEL.matcher(channel).matches()) {
+            throw new IllegalArgumentException("bad channel name " + channel);
+        }
+        SUBSCRIBERS.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(subscriber);
+        startOnce();
+        return () -> SUBSCRIBERS.getOrDefault(channel, List.of()).remove(subscriber);
+    }
+
+    /**
+     * Sends a notification on the given connection; inside a transaction it is delivered when the
+     * transaction commits, and not at all if it rolls back. Payloads are at most 8000 bytes.
+     */
+    public static void publish(Connection connection, String channel, String payload) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+            ps.setString(1, channel);
+            ps.setString(2, payload);
+            ps.execute();
+        }
+    }
+
+    /** Whether the bus holds a live LISTEN connection now. */
+    public static boolean isConnected() {
+        return connected;
+    }
+
+    private static synchronized void startOnce() {
+        if (thread == null) {
+            thread = new Thread(Bus::run, "gochat-bus");
+            thread.setDaemon(true);
+            thread.setContextClassLoader(Bus.class.getClassLoader()); // not the subscribing app's
+
+            thread.start();
+        }
+    }
+
+    private static void run() {
+        long backoff = 100;
+        while (true) {
+            try (Connection c = Database.dataSource().getConnection()) {
+                c.setAutoCommit(true);
+                PGConnection pg = c.unwrap(PGConnection.class);
+                LISTENING.clear();
+                listenToNewChannels(c); // each subscriber catches up here
+                connected = true;
+                backoff = 100;
+                LOG.info("Notification bus connected");
+                while (true) {
+                    listenToNewChannels(c);
+                    PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
+                    if (notifications != null) {
+                        for (PGNotification n : notifications) {
+                            dispatch(n.getName(), n.getParameter());
+                        }
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (connected) {
+                    LOG.log(Level.WARNING, "Notification bus lost its connection; reconnecting: " + e.getMessage());
+                }
+                connected = false;
+            }
+            sleep(backoff);
+            backoff = Math.min(backoff * 2, 2_000);
+        }
+    }
+
+    private static void listenToNewChannels(Connection c) throws SQLException {
+        for (String channel : SUBSCRIBERS.keySet()) {
+            if (LISTENING.add(channel)) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("LISTEN " + channel);
+                }
+                // A subscriber that arrived while connected may have missed something before this LISTEN.
+                SUBSCRIBERS.get(channel).forEach(Bus::reconnected);
+            }
+        }
+    }
+
+    private static void dispatch(String channel, String payload) {
+        for (Subscriber s : SUBSCRIBERS.getOrDefault(channel, List.of())) {
+            try {
+                s.onNotification(payload);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Subscriber of " + channel + " failed", e);
+            }
+        }
+    }
+
+    private static void reconnected(Subscriber s) {
+        try {
+            s.onReconnect();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Subscriber failed to catch up", e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.gochat.web;
+
+import java.util.List;
+
+/** Ends a request with a problem response; thrown by resources and services, mapped by {@link ProblemMapper}. */
+public class ProblemException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int status;
+    private final String title;
+    private final List<Problem.FieldError> errors;
+    private final Long retryAfterSeconds;
+
+    public ProblemException(int status, String title, String detail) {
+        this(status, title, detail, null, null);
+    }
+
+    private ProblemException(int status, String title, String detail, List<Problem.FieldError> errors,
+            Long retryAfterSeconds) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.title = title;
+        this.errors = errors;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public static ProblemException badRequest(String detail) {
+        return new ProblemException(400, "Bad Request", detail);
+    }
+
+    /** 400 naming the fields that failed validation. */
+    public static ProblemException invalid(List<Problem.FieldError> errors) {
+        return new ProblemException(400, "Bad Request", "The request has invalid fields.", List.copyOf(errors), null);
+    }
+
+    public static ProblemException invalid(String field, String message) {
+        return invalid(List.of(new Problem.FieldError(field, message)));
+    }
+
+    public static ProblemException unauthorized(String detail) {
+        return new ProblemException(401, "Unauthorized", detail);
+    }
+
+    public static ProblemException forbidden(String detail) {
+        return new ProblemException(403, "Forbidden", detail);
+    }
+
+    public static ProblemException notFound(String detail) {
+        return new ProblemException(404, "Not Found", detail);
+    }
+
+    public static ProblemException conflict(String detail) {
+        return new ProblemException(409, "Conflict", detail);
+    }
+
+    public static ProblemException tooLarge(String detail) {
+        return new ProblemException(413, "Content Too Large", detail);
+    }
+
+    public static ProblemException tooManyRequests(String detail, long retryAfterSeconds) {
+        return new ProblemException(429, "Too Many Requests", detail, null, retryAfterSeconds);
+    }
+
+    public static ProblemException unavailable(String detail, long retryAfterSeconds) {
+        return new ProblemException(503, "Service Unavailable", detail, null, retryAfterSeconds);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Problem problem() {
+        return new Problem("about:blank", title, status, getMessage(), errors);
+    }
+
+    /** Seconds for a {@code Retry-After} header, or null. */
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+}
