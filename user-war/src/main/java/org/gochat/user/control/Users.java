@@ -1,14 +1,22 @@
 package org.gochat.user.control;
 
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
 
 import org.gochat.user.entity.UserProfile;
+import org.gochat.user.entity.UserRef;
+import org.gochat.web.ProblemException;
 
-/** Reads user profiles. */
+/**
+ * Profiles and the follow graph. The counters in users change in the transaction that changes an
+ * edge, and only when a row really changed. Every write locks the users rows it touches first, in id
+ * order, so two users following each other at once, or a deletion next to a follow, never deadlock.
+ */
 @ApplicationScoped
 public class Users {
 
@@ -17,5 +25,82 @@ public class Users {
 
     public Optional<UserProfile> find(long id) {
         return Optional.ofNullable(em.find(UserProfile.class, id));
+    }
+
+    /** Who follows {@code id}, by id, after {@code after}; 404 for an unknown user. */
+    public List<UserRef> followers(long id, long after, int limit) {
+        return page("SELECT u.id, u.username FROM user_followers f JOIN users u ON u.id = f.follower_id "
+                + "WHERE f.following_id = ?1 AND f.follower_id > ?2 ORDER BY f.follower_id LIMIT ?3", id, after, limit);
+    }
+
+    /** Whom {@code id} follows, by id, after {@code after}; 404 for an unknown user. */
+    public List<UserRef> following(long id, long after, int limit) {
+        return page("SELECT u.id, u.username FROM user_followers f JOIN users u ON u.id = f.following_id "
+                + "WHERE f.follower_id = ?1 AND f.following_id > ?2 ORDER BY f.following_id LIMIT ?3", id, after, limit);
+    }
+
+    private List<UserRef> page(String sql, long id, long after, int limit) {
+        requireExists(id);
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery(sql)
+                .setParameter(1, id).setParameter(2, after).setParameter(3, limit)
+                .getResultList();
+        return rows.stream().map(UserRef::of).toList();
+    }
+
+    /** Throws 404 unless the user exists. */
+    public void requireExists(long id) {
+        if (em.createNativeQuery("SELECT 1 FROM users WHERE id = ?1").setParameter(1, id).getResultList().isEmpty()) {
+            throw ProblemException.notFound("No user " + id + ".");
+        }
+    }
+
+    /** {@code followerId} follows {@code followingId}; nothing changes when it already does. */
+    @Transactional
+    public void follow(long followerId, long followingId) {
+        lockPair(followerId, followingId);
+        int inserted = em.createNativeQuery("INSERT INTO user_followers (follower_id, following_id) VALUES (?1, ?2) "
+                + "ON CONFLICT DO NOTHING")
+                .setParameter(1, followerId).setParameter(2, followingId).executeUpdate();
+        if (inserted == 1) {
+            count(followerId, followingId, 1);
+        }
+    }
+
+    /** {@code followerId} stops following {@code followingId}; nothing changes when it did not. */
+    @Transactional
+    public void unfollow(long followerId, long followingId) {
+        lockPair(followerId, followingId);
+        int deleted = em.createNativeQuery("DELETE FROM user_followers WHERE follower_id = ?1 AND following_id = ?2")
+                .setParameter(1, followerId).setParameter(2, followingId).executeUpdate();
+        if (deleted == 1) {
+            count(followerId, followingId, -1);
+        }
+    }
+
+    private void lockPair(long followerId, long followingId) {
+        List<Long> locked = lock("SELECT id FROM users WHERE id IN (?1, ?2) ORDER BY id FOR NO KEY UPDATE",
+                followerId, followingId);
+        if (!locked.contains(followerId)) {
+            throw ProblemException.unauthorized("The account no longer exists.");
+        }
+        if (!locked.contains(followingId)) {
+            throw ProblemException.notFound("No user " + followingId + ".");
+        }
+    }
+
+    private void count(long followerId, long followingId, int delta) {
+        em.createNativeQuery("UPDATE users SET "
+                + "following_count = following_count + CASE WHEN id = ?1 THEN ?3 ELSE 0 END, "
+                + "followers_count = followers_count + CASE WHEN id = ?2 THEN ?3 ELSE 0 END "
+                + "WHERE id IN (?1, ?2)")
+                .setParameter(1, followerId).setParameter(2, followingId).setParameter(3, delta)
+                .executeUpdate();
+    }
+
+    private List<Long> lock(String sql, long first, long second) {
+        @SuppressWarnings("unchecked")
+        List<Object> ids = em.createNativeQuery(sql).setParameter(1, first).setParameter(2, second).getResultList();
+        return ids.stream().map(o -> ((Number) o).longValue()).toList();
     }
 }
