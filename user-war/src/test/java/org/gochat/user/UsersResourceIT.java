@@ -3,7 +3,6 @@ package org.gochat.user;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -14,22 +13,20 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The user routes over HTTP, deployed alone: without a valid token every authenticated route answers 401. */
+/**
+ * The user routes over HTTP, deployed alone: each route is found next to the status route, and without a
+ * valid token every authenticated one answers 401 problem+json with the Bearer challenge.
+ */
 @ExtendWith(ArquillianExtension.class)
 class UsersResourceIT {
 
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return ShrinkWrap.create(WebArchive.class, "user-http-it.war")
-                .addPackages(true, "org.gochat.user")
-                .addAsResource("META-INF/persistence.xml")
-                .addAsWebInfResource(new File("src/main/webapp/WEB-INF/beans.xml"), "beans.xml")
-                .setWebXML(new File("src/main/webapp/WEB-INF/web.xml"));
+        return TestData.deployment("user-http-it");
     }
 
     @ArquillianResource
@@ -37,13 +34,31 @@ class UsersResourceIT {
 
     @Test
     @RunAsClient
-    void meWithoutATokenIs401ProblemWithBearerChallenge() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(base + "me")).header("Authorization", "Bearer not.a.token").build(),
+    void statusStillAnswersBesideTheUserRoutes() throws Exception {
+        HttpResponse<String> r = send("GET", "");
+        assertEquals(200, r.statusCode());
+        assertEquals("{\"service\":\"user\",\"status\":\"UP\"}", r.body());
+    }
+
+    @Test
+    @RunAsClient
+    void everyAuthenticatedRouteWithoutAValidTokenIs401() throws Exception {
+        String[][] routes = {{"GET", "me"}, {"GET", "1"}, {"GET", "1/followers"}, {"GET", "1/following"},
+            {"POST", "follow?toFollowId=1"}, {"POST", "unfollow?toUnfollowId=1"},
+            {"POST", "posts"}, {"GET", "posts/1"}, {"DELETE", "posts/1"}, {"GET", "1/posts"}, {"GET", "feed"}};
+        for (String[] route : routes) {
+            HttpResponse<String> r = send(route[0], route[1]);
+            assertEquals(401, r.statusCode(), route[1]);
+            assertEquals("Bearer", r.headers().firstValue("WWW-Authenticate").orElse(null));
+            assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+            assertTrue(r.body().contains("\"status\":401"), r.body());
+        }
+    }
+
+    private HttpResponse<String> send(String method, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Authorization", "Bearer not.a.token")
+                .method(method, HttpRequest.BodyPublishers.ofString(method.equals("POST") ? "{}" : "")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertEquals(401, r.statusCode());
-        assertEquals("Bearer", r.headers().firstValue("WWW-Authenticate").orElse(null));
-        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
-        assertTrue(r.body().contains("\"status\":401"), r.body());
     }
 }
