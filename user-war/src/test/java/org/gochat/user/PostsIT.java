@@ -121,6 +121,27 @@ class PostsIT {
         assertTrue(posts.feed(me.id(), Long.MAX_VALUE, 100).stream().allMatch(p -> p.authorId() == me.id()));
     }
 
+    @Test
+    void feedOfSomeoneFollowingManyWalksThePostsByIdWithTheSameResult() throws Exception {
+        User me = user();
+        List<User> followed = new ArrayList<>();
+        for (int i = 0; i <= Posts.FEW_FOLLOWED; i++) {
+            User u = user();
+            users.follow(me.id(), u.id());
+            followed.add(u);
+        }
+        User stranger = user();
+        List<Long> expected = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            posts.create(stranger.id(), "not for me " + i);
+            expected.add(0, posts.create(i % 7 == 0 ? me.id() : followed.get(i * 13 % followed.size()).id(), "p" + i).id());
+        }
+
+        List<Post> first = posts.feed(me.id(), Long.MAX_VALUE, 20);
+        List<Post> rest = posts.feed(me.id(), first.get(19).id(), 20);
+        assertEquals(expected, ids(first, rest));
+    }
+
     @SafeVarargs
     private static List<Long> ids(List<Post>... pages) {
         return java.util.Arrays.stream(pages).flatMap(List::stream).map(Post::id).toList();
