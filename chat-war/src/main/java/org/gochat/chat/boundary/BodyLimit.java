@@ -1,0 +1,10 @@
+package org.gochat.chat.boundary;
+
+import jakarta.ws.rs.ext.Provider;
+
+import org.gochat.web.BodyLimitFilter;
+
+/** Request bodies of the chat service: at most 64 KiB. */
+@Provider
+public class BodyLimit extends BodyLimitFilter {
+}
