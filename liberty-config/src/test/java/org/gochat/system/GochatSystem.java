@@ -29,13 +29,23 @@ public final class GochatSystem implements BeforeAllCallback {
         return running.server;
     }
 
+    /**
+     * The environment of the system server, for any further server of the same system: the same
+     * database and token key, and a low password-hash cost so tests do not wait on hashing.
+     */
+    static Map<String, String> environment(TestPostgres postgres) {
+        return Map.of(
+                "GOCHAT_DB_URL", postgres.jdbcUrl(),
+                "GOCHAT_DB_USER", "postgres",
+                "GOCHAT_DB_PASSWORD", "postgres",
+                "GOCHAT_JWT_KEY", Path.of("target/it-jwt-key.pem").toAbsolutePath().toString(),
+                "GOCHAT_PASSWORD_ITERATIONS", "1000");
+    }
+
     private static synchronized Running start() {
         TestPostgres postgres = new TestPostgres(Path.of("target/it-pgdata")).start();
         try {
-            LibertyServer server = new LibertyServer("gochat-it", Map.of(
-                    "GOCHAT_DB_URL", postgres.jdbcUrl(),
-                    "GOCHAT_DB_USER", "postgres",
-                    "GOCHAT_DB_PASSWORD", "postgres")).start();
+            LibertyServer server = new LibertyServer("gochat-it", environment(postgres)).start();
             running = new Running(postgres, server);
             return running;
         } catch (RuntimeException e) {

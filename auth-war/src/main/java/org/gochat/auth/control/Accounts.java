@@ -1,26 +1,41 @@
 package org.gochat.auth.control;
 
+import java.sql.SQLException;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 
 import org.gochat.auth.entity.Account;
+import org.gochat.web.ProblemException;
 
 /** Stores and finds accounts. */
 @ApplicationScoped
 public class Accounts {
 
+    private static final String UNIQUE_VIOLATION = "23505";
+
     @PersistenceContext(unitName = "gochat")
     EntityManager em;
 
+    /** A new account; 409 when the username or the email is taken (ignoring case), even by a concurrent insert. */
     @Transactional
     public Account create(String username, String email, String passwordHash) {
         Account account = new Account(username, email, passwordHash);
-        em.persist(account);
-        em.flush();
+        try {
+            em.persist(account);
+            em.flush();
+        } catch (PersistenceException e) {
+            SQLException unique = uniqueViolation(e);
+            if (unique == null) {
+                throw e;
+            }
+            throw ProblemException.conflict(String.valueOf(unique.getMessage()).contains("users_username_key")
+                    ? "The username is taken." : "The email is already registered.");
+        }
         return account;
     }
 
@@ -29,5 +44,24 @@ public class Accounts {
                 .setParameter("email", email)
                 .getResultStream()
                 .findFirst();
+    }
+
+    /** Replaces a hash made with weaker parameters; a no-op when the account is gone or changed meanwhile. */
+    @Transactional
+    public void upgradeHash(long id, String oldHash, String newHash) {
+        em.createNamedQuery(Account.UPGRADE_HASH)
+                .setParameter("id", id)
+                .setParameter("oldHash", oldHash)
+                .setParameter("newHash", newHash)
+                .executeUpdate();
+    }
+
+    private static SQLException uniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+                return sql;
+            }
+        }
+        return null;
     }
 }

@@ -16,9 +16,12 @@ import jakarta.persistence.Table;
 @Entity
 @Table(name = "users")
 @NamedQuery(name = Account.BY_EMAIL, query = "SELECT a FROM Account a WHERE LOWER(a.email) = LOWER(:email)")
+@NamedQuery(name = Account.UPGRADE_HASH,
+        query = "UPDATE Account a SET a.passwordHash = :newHash WHERE a.id = :id AND a.passwordHash = :oldHash")
 public class Account {
 
     public static final String BY_EMAIL = "Account.byEmail";
+    public static final String UPGRADE_HASH = "Account.upgradeHash";
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

@@ -1,0 +1,146 @@
+package org.gochat.auth.boundary;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.gochat.auth.control.Sessions;
+import org.gochat.auth.control.Sessions.Session;
+import org.gochat.web.Authentication;
+import org.gochat.web.Problem;
+import org.gochat.web.ProblemException;
+
+/** {@code POST /auth/register}, {@code /auth/login}, {@code /auth/logout}. */
+@Path("/")
+public class AuthResource {
+
+    /** The body of register and login: the account (never its hash) and its token. */
+    public record SessionView(UserView user, String token, Instant expiresAt) {
+    }
+
+    public record UserView(long id, String username, String email) {
+    }
+
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]{3,32}");
+    private static final String LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+    private static final Pattern EMAIL = Pattern.compile(
+            "[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@" + LABEL + "(?:\\." + LABEL + ")+");
+    private static final int MAX_EMAIL = 254;
+    private static final int MIN_PASSWORD = 8;
+    private static final int MAX_PASSWORD = 128;
+
+    @Inject
+    Sessions sessions;
+
+    @Context
+    HttpServletRequest request;
+
+    @POST
+    @Path("register")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response register(JsonValue body) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        String username = field(body, "username", errors);
+        String email = field(body, "email", errors);
+        String password = field(body, "password", errors);
+        if (username != null && !USERNAME.matcher(username).matches()) {
+            errors.add(new Problem.FieldError("username", "3 to 32 letters, digits, '_', '.' or '-'"));
+        }
+        if (email != null && (email.length() > MAX_EMAIL || !EMAIL.matcher(email).matches())) {
+            errors.add(new Problem.FieldError("email", "a valid email address of at most " + MAX_EMAIL + " characters"));
+        }
+        if (password != null && !passwordLengthOk(password)) {
+            errors.add(new Problem.FieldError("password", MIN_PASSWORD + " to " + MAX_PASSWORD + " characters"));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        Session session = sessions.register(username, email, password);
+        return withCookie(Response.status(Response.Status.CREATED), session)
+                .header(HttpHeaders.LOCATION, "/user/" + session.account().getId())
+                .build();
+    }
+
+    @POST
+    @Path("login")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response login(JsonValue body) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        String email = field(body, "email", errors);
+        String password = field(body, "password", errors);
+        if (email != null && email.length() > MAX_EMAIL) {
+            errors.add(new Problem.FieldError("email", "at most " + MAX_EMAIL + " characters"));
+        }
+        if (password != null && password.codePointCount(0, password.length()) > MAX_PASSWORD) {
+            errors.add(new Problem.FieldError("password", "at most " + MAX_PASSWORD + " characters"));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalid(errors);
+        }
+        Session session = sessions.login(email, password, request.getRemoteAddr());
+        return withCookie(Response.ok(), session).build();
+    }
+
+    @POST
+    @Path("logout")
+    public Response logout() {
+        sessions.logout(Authentication.require(request));
+        return Response.accepted().header(HttpHeaders.SET_COOKIE, cookie("", Duration.ZERO)).build();
+    }
+
+    private Response.ResponseBuilder withCookie(Response.ResponseBuilder response, Session session) {
+        Duration maxAge = Duration.between(Instant.now(), session.token().expiresAt());
+        return response
+                .header(HttpHeaders.SET_COOKIE, cookie(session.token().token(), maxAge))
+                .entity(new SessionView(
+                        new UserView(session.account().getId(), session.account().getUsername(), session.account().getEmail()),
+                        session.token().token(), session.token().expiresAt()));
+    }
+
+    private String cookie(String value, Duration maxAge) {
+        return Authentication.COOKIE + "=" + value + "; Path=/; Max-Age=" + Math.max(0, maxAge.toSeconds())
+                + "; HttpOnly; SameSite=Strict" + (request.isSecure() ? "; Secure" : "");
+    }
+
+    /** A required non-empty string field; otherwise an error for it and null. */
+    private static String field(JsonValue json, String name, List<Problem.FieldError> errors) {
+        if (!(json instanceof JsonObject body)) {
+            if (errors.isEmpty()) {
+                errors.add(new Problem.FieldError("body", "a JSON object is required"));
+            }
+            return null;
+        }
+        if (!(body.get(name) instanceof JsonString value)) {
+            errors.add(new Problem.FieldError(name, body.containsKey(name) ? "must be a string" : "is required"));
+            return null;
+        }
+        if (value.getString().isEmpty()) {
+            errors.add(new Problem.FieldError(name, "is required"));
+            return null;
+        }
+        return value.getString();
+    }
+
+    private static boolean passwordLengthOk(String password) {
+        int length = password.codePointCount(0, password.length());
+        return length >= MIN_PASSWORD && length <= MAX_PASSWORD;
+    }
+}

@@ -1,0 +1,76 @@
+package org.gochat.auth.control;
+
+import java.util.logging.Logger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+import org.gochat.auth.entity.Account;
+import org.gochat.web.Caller;
+import org.gochat.web.ProblemException;
+import org.gochat.web.Revocations;
+import org.gochat.web.Tokens;
+
+/** Registration, login and logout: accounts in, tokens out. */
+@ApplicationScoped
+public class Sessions {
+
+    /** An account with its fresh token. */
+    public record Session(Account account, Tokens.Issued token) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(Sessions.class.getName());
+
+    @Inject
+    Accounts accounts;
+
+    @Inject
+    Passwords passwords;
+
+    @Inject
+    LoginLimits limits;
+
+    @PersistenceContext(unitName = "gochat")
+    EntityManager em;
+
+    /** Hashes outside the transaction, so no connection waits on the hash. */
+    public Session register(String username, String email, String password) {
+        Account account = accounts.create(username, email, passwords.hash(password));
+        return new Session(account, Tokens.issue(account.getId(), account.getUsername()));
+    }
+
+    /**
+     * The same 401, after about the same time, for an unknown email and a wrong password;
+     * 429 when the account or the client has failed too often.
+     */
+    public Session login(String email, String password, String clientAddress) {
+        limits.check(email, clientAddress);
+        Account account = accounts.byEmail(email).orElse(null);
+        boolean valid;
+        if (account == null) {
+            passwords.matchNothing(password);
+            valid = false;
+        } else {
+            valid = passwords.matches(password, account.getPasswordHash());
+        }
+        if (!valid) {
+            limits.failed(email, clientAddress);
+            throw ProblemException.unauthorized("The email or the password is wrong.");
+        }
+        limits.succeeded(email);
+        if (passwords.isOutdated(account.getPasswordHash())) {
+            accounts.upgradeHash(account.getId(), account.getPasswordHash(), passwords.hash(password));
+            LOG.fine(() -> "Upgraded the password hash of account " + account.getId());
+        }
+        return new Session(account, Tokens.issue(account.getId(), account.getUsername()));
+    }
+
+    /** Revokes the caller's token on every server. */
+    @Transactional
+    public void logout(Caller caller) {
+        Revocations.revoke(em, caller.tokenId(), caller.expiresAt());
+    }
+}

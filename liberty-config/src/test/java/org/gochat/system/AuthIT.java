@@ -1,0 +1,232 @@
+package org.gochat.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The auth service's routes over HTTP, status by status, as API.md promises them. */
+@ExtendWith(GochatSystem.class)
+class AuthIT {
+
+    @Test
+    void registerCreatesTheAccountAndSignsItIn() {
+        String name = unique();
+        Http.Response r = register(name, name + "@Example.org", "correct horse");
+
+        assertEquals(201, r.status(), r.body());
+        JsonObject body = r.json();
+        assertEquals(Set.of("user", "token", "expiresAt"), body.keySet());
+        JsonObject user = body.getJsonObject("user");
+        assertEquals(Set.of("id", "username", "email"), user.keySet());
+        assertEquals(name, user.getString("username"));
+        assertEquals(name + "@Example.org", user.getString("email"));
+        long id = user.getJsonNumber("id").longValueExact();
+        assertEquals("/user/" + id, URI.create(r.header("Location")).getPath());
+        assertExpiresInAboutAnHour(body.getString("expiresAt"));
+        assertSessionCookie(r, body.getString("token"));
+        assertFalse(r.body().contains("pbkdf2"), r.body());
+    }
+
+    @Test
+    void loginAnswersTheSameShapeAndAFreshToken() {
+        String name = unique();
+        Http.Response registered = register(name, name + "@example.org", "correct horse");
+        Http.Response r = login(name.toUpperCase() + "@EXAMPLE.org", "correct horse");
+
+        assertEquals(200, r.status(), r.body());
+        JsonObject body = r.json();
+        assertEquals(Set.of("user", "token", "expiresAt"), body.keySet());
+        assertEquals(registered.json().getJsonObject("user"), body.getJsonObject("user"));
+        assertExpiresInAboutAnHour(body.getString("expiresAt"));
+        assertSessionCookie(r, body.getString("token"));
+        assertFalse(body.getString("token").equals(registered.json().getString("token")));
+    }
+
+    @Test
+    void wrongPasswordAndUnknownEmailGiveTheSame401() {
+        String name = unique();
+        register(name, name + "@example.org", "correct horse");
+
+        Http.Response wrong = login(name + "@example.org", "wrong horse!");
+        Http.Response unknown = login("nobody-" + name + "@example.org", "correct horse");
+
+        assertProblem(wrong, 401);
+        assertProblem(unknown, 401);
+        assertEquals(wrong.body(), unknown.body());
+        assertNull(wrong.header("Set-Cookie"));
+    }
+
+    @Test
+    void logoutRevokesTheTokenAndClearsTheCookie() {
+        String name = unique();
+        String token = register(name, name + "@example.org", "correct horse").json().getString("token");
+
+        Http.Response r = Http.send(post("/auth/logout", null).header("Authorization", "Bearer " + token));
+
+        assertEquals(202, r.status(), r.body());
+        String cookie = r.header("Set-Cookie");
+        assertTrue(cookie.startsWith("auth_token=;"), cookie);
+        assertTrue(cookie.contains("Max-Age=0"), cookie);
+        assertTrue(cookie.contains("Path=/"), cookie);
+        assertUnauthorized(Http.send(post("/auth/logout", null).header("Authorization", "Bearer " + token)));
+    }
+
+    @Test
+    void logoutAcceptsTheCookieAndNeedsAToken() {
+        String name = unique();
+        String token = register(name, name + "@example.org", "correct horse").json().getString("token");
+
+        assertUnauthorized(Http.send(post("/auth/logout", null)));
+        assertEquals(202, Http.send(post("/auth/logout", null).header("Cookie", "auth_token=" + token)).status());
+        assertUnauthorized(Http.send(post("/auth/logout", null).header("Cookie", "auth_token=" + token)));
+    }
+
+    @Test
+    void duplicateUsernameOrEmailIgnoringCaseIs409() {
+        String name = unique();
+        assertEquals(201, register(name, name + "@example.org", "correct horse").status());
+
+        assertProblem(register(name.toUpperCase(), "other-" + name + "@example.org", "correct horse"), 409);
+        assertProblem(register("o" + name, name.toUpperCase() + "@EXAMPLE.ORG", "correct horse"), 409);
+    }
+
+    @Test
+    void concurrentDuplicateRegistrationsGiveOne201AndOtherwise409() throws Exception {
+        String name = unique();
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<Integer>> results = pool.invokeAll(java.util.stream.IntStream.range(0, 6)
+                    .<java.util.concurrent.Callable<Integer>>mapToObj(i -> () -> register(name, name + "@example.org",
+                            "correct horse").status())
+                    .toList());
+            List<Integer> statuses = results.stream().map(f -> {
+                try {
+                    return f.get();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).sorted().toList();
+            assertEquals(List.of(201, 409, 409, 409, 409, 409), statuses);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"username\":\"ab\",\"email\":\"a@example.org\",\"password\":\"correct horse\"}",
+        "{\"username\":\"abcdefghijklmnopqrstuvwxyz0123456\",\"email\":\"a@example.org\",\"password\":\"correct horse\"}",
+        "{\"username\":\"bad name\",\"email\":\"a@example.org\",\"password\":\"correct horse\"}",
+        "{\"username\":\"good_name\",\"email\":\"not-an-email\",\"password\":\"correct horse\"}",
+        "{\"username\":\"good_name\",\"email\":\"a@example.org\",\"password\":\"short\"}",
+        "{\"username\":\"good_name\",\"email\":\"a@example.org\"}",
+        "{\"username\":42,\"email\":\"a@example.org\",\"password\":\"correct horse\"}",
+        "{\"username\":\"good_name\",\"email\":[\"a@example.org\"],\"password\":\"correct horse\"}",
+        "{\"username\":\"good_name\",\"email\":\"a@example.org\",\"password\":null}",
+        "[\"good_name\"]",
+        "{\"username\":\"good_name\",",
+        "not json",
+        ""
+    })
+    void invalidRegistrationsAre400(String body) {
+        Http.Response r = Http.send(post("/auth/register", body));
+        assertProblem(r, 400);
+    }
+
+    @Test
+    void tooLongEmailOrPasswordIs400() {
+        String name = unique();
+        assertProblem(register(name, "a".repeat(64) + "@" + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(59) + ".org", "correct horse"), 400);
+        assertProblem(register(name, name + "@example.org", "p".repeat(129)), 400);
+        assertEquals(201, register(name, name + "@example.org", "p".repeat(128)).status());
+        assertProblem(login(name + "@example.org", "p".repeat(129)), 400);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"email\":\"a@example.org\"}", "{\"email\":1,\"password\":\"x\"}", "{", ""})
+    void invalidLoginsAre400(String body) {
+        assertProblem(Http.send(post("/auth/login", body)), 400);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/auth/register", "/auth/login"})
+    void bodiesOver64KiBAre413(String path) {
+        String big = "{\"username\":\"" + "x".repeat(64 * 1024) + "\"}";
+        assertProblem(Http.send(post(path, big)), 413);
+        String chunked = big;
+        assertProblem(Http.send(HttpRequest.newBuilder(GochatSystem.server().uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(chunked.getBytes(java.nio.charset.StandardCharsets.UTF_8))))), 413);
+    }
+
+    static Http.Response register(String username, String email, String password) {
+        return Http.send(post("/auth/register", Json.createObjectBuilder()
+                .add("username", username).add("email", email).add("password", password).build().toString()));
+    }
+
+    static Http.Response login(String email, String password) {
+        return Http.send(post("/auth/login", Json.createObjectBuilder()
+                .add("email", email).add("password", password).build().toString()));
+    }
+
+    static String unique() {
+        return "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    static HttpRequest.Builder post(String path, String json) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(GochatSystem.server().uri(path));
+        return json == null ? b.POST(HttpRequest.BodyPublishers.noBody())
+                : b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    static void assertProblem(Http.Response r, int status) {
+        assertEquals(status, r.status(), r.body());
+        assertTrue(r.header("Content-Type").startsWith("application/problem+json"), r.header("Content-Type"));
+        assertEquals(status, r.json().getInt("status"));
+        assertNotNull(r.json().getString("title"));
+    }
+
+    static void assertUnauthorized(Http.Response r) {
+        assertProblem(r, 401);
+        assertEquals("Bearer", r.header("WWW-Authenticate"));
+    }
+
+    private static void assertExpiresInAboutAnHour(String expiresAt) {
+        Duration left = Duration.between(Instant.now(), Instant.parse(expiresAt));
+        assertTrue(left.compareTo(Duration.ofMinutes(59)) > 0 && left.compareTo(Duration.ofMinutes(61)) < 0, expiresAt);
+    }
+
+    private static void assertSessionCookie(Http.Response r, String token) {
+        String cookie = r.header("Set-Cookie");
+        assertNotNull(cookie);
+        Set<String> attributes = List.of(cookie.split(";")).stream().map(String::trim).collect(Collectors.toSet());
+        assertTrue(attributes.contains("auth_token=" + token), cookie);
+        assertTrue(attributes.contains("HttpOnly"), cookie);
+        assertTrue(attributes.contains("SameSite=Strict"), cookie);
+        assertTrue(attributes.contains("Path=/"), cookie);
+        assertFalse(attributes.contains("Secure"), cookie); // plain HTTP here
+    }
+}
