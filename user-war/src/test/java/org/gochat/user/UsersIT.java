@@ -170,6 +170,31 @@ class UsersIT {
         }
     }
 
+    @Test
+    void deletionTakesTheUserItsEdgesAndPostsAndFixesTheOtherSidesCounts() throws Exception {
+        User gone = user();
+        User followed = user();
+        User fan = user();
+        users.follow(gone.id(), followed.id());
+        users.follow(fan.id(), gone.id());
+        users.follow(fan.id(), followed.id());
+        TestData.count("INSERT INTO posts (author_id, content) VALUES (?, 'bye'), (?, 'kept') RETURNING 1",
+                gone.id(), followed.id());
+
+        users.delete(gone.id());
+
+        assertTrue(users.find(gone.id()).isEmpty());
+        assertEquals(0, TestData.count("SELECT count(*) FROM user_followers WHERE ? IN (follower_id, following_id)",
+                gone.id()));
+        assertEquals(0, TestData.count("SELECT count(*) FROM posts WHERE author_id = ?", gone.id()));
+        assertEquals(1, TestData.count("SELECT count(*) FROM posts WHERE author_id = ?", followed.id()));
+        assertEquals(1, TestData.count("SELECT count(*) FROM deleted_users WHERE user_id = ?", gone.id()));
+        assertEquals(1, followersCount(followed.id()));
+        assertEquals(1, followingCount(fan.id()));
+        assertEquals(1, edges(fan.id(), followed.id()));
+        assertEquals(401, assertThrows(ProblemException.class, () -> users.delete(gone.id())).status());
+    }
+
     @SafeVarargs
     private static List<Long> ids(List<UserRef>... pages) {
         return java.util.Arrays.stream(pages).flatMap(List::stream).map(UserRef::id).toList();

@@ -4,6 +4,7 @@ import java.util.List;
 
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -12,6 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import org.gochat.user.control.Users;
 import org.gochat.user.entity.UserProfile;
@@ -93,6 +95,13 @@ public class UsersResource {
         long other = other(caller, "toUnfollowId", toUnfollowId);
         users.unfollow(caller.id(), other);
         return new Edge(caller.id(), other);
+    }
+
+    @DELETE
+    @Path("delete")
+    public Response delete() {
+        users.delete(Authentication.require(request).id());
+        return Response.noContent().build();
     }
 
     private static long other(Caller caller, String name, String raw) {

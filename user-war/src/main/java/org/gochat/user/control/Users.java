@@ -11,6 +11,7 @@ import jakarta.transaction.Transactional;
 import org.gochat.user.entity.UserProfile;
 import org.gochat.user.entity.UserRef;
 import org.gochat.web.ProblemException;
+import org.gochat.web.Revocations;
 
 /**
  * Profiles and the follow graph. The counters in users change in the transaction that changes an
@@ -96,6 +97,32 @@ public class Users {
                 + "WHERE id IN (?1, ?2)")
                 .setParameter(1, followerId).setParameter(2, followingId).setParameter(3, delta)
                 .executeUpdate();
+    }
+
+    /**
+     * Deletes an account: its edges (adjusting the counters of the other side), its posts (cascade),
+     * and every token of it from now on, all in one transaction. Messages stay; rooms it created keep
+     * going without a creator.
+     */
+    @Transactional
+    public void delete(long id) {
+        // The user and everyone next to it, in id order. Once the user's row is locked no edge of it
+        // can change (a follow locks both rows), so the counters below see the final set of edges.
+        List<Long> locked = lock("SELECT id FROM users WHERE id = ?1 "
+                + "OR id IN (SELECT following_id FROM user_followers WHERE follower_id = ?1) "
+                + "OR id IN (SELECT follower_id FROM user_followers WHERE following_id = ?2) "
+                + "ORDER BY id FOR NO KEY UPDATE", id, id);
+        if (!locked.contains(id)) {
+            throw ProblemException.unauthorized("The account no longer exists.");
+        }
+        em.createNativeQuery("UPDATE users SET followers_count = followers_count - 1 "
+                + "WHERE id IN (SELECT following_id FROM user_followers WHERE follower_id = ?1)")
+                .setParameter(1, id).executeUpdate();
+        em.createNativeQuery("UPDATE users SET following_count = following_count - 1 "
+                + "WHERE id IN (SELECT follower_id FROM user_followers WHERE following_id = ?1)")
+                .setParameter(1, id).executeUpdate();
+        em.createNativeQuery("DELETE FROM users WHERE id = ?1").setParameter(1, id).executeUpdate();
+        Revocations.userDeleted(em, id);
     }
 
     private List<Long> lock(String sql, long first, long second) {
