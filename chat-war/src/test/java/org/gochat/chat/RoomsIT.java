@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -14,7 +13,6 @@ import org.gochat.chat.control.Rooms;
 import org.gochat.chat.entity.Room;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,11 +23,7 @@ class RoomsIT {
 
     @Deployment
     static WebArchive deployment() {
-        return ShrinkWrap.create(WebArchive.class, "chat-it.war")
-                .addPackages(true, "org.gochat.chat")
-                .addAsResource("META-INF/persistence.xml")
-                .addAsWebInfResource(new File("src/main/webapp/WEB-INF/beans.xml"), "beans.xml")
-                .setWebXML(new File("src/main/webapp/WEB-INF/web.xml"));
+        return ChatArchive.create();
     }
 
     @Inject

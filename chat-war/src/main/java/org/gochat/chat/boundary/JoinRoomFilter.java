@@ -1,0 +1,83 @@
+package org.gochat.chat.boundary;
+
+import java.io.IOException;
+import java.security.Principal;
+
+import jakarta.inject.Inject;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.gochat.chat.control.Rooms;
+import org.gochat.web.Authentication;
+import org.gochat.web.Caller;
+import org.gochat.web.Problem;
+import org.gochat.web.ProblemException;
+
+/**
+ * The rules of the WebSocket handshake, applied before the upgrade so that a refusal is a plain
+ * HTTP answer (problem+json): no valid token 401, a foreign {@code Origin} 403, an unknown room
+ * 404, a bad {@code since} 400. The verified caller travels to the endpoint as the request's
+ * principal (see {@link ChatEndpoint.Handshake}).
+ */
+@WebFilter(urlPatterns = "/ws/joinRoom/*")
+public class JoinRoomFilter extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+    private static final String PREFIX = "/ws/joinRoom/";
+    private static final Jsonb JSONB = JsonbBuilder.create();
+
+    /** The principal of an accepted handshake. */
+    record CallerPrincipal(Caller caller) implements Principal {
+        @Override
+        public String getName() {
+            return caller.username();
+        }
+    }
+
+    @Inject
+    Rooms rooms;
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        CallerPrincipal principal;
+        try {
+            principal = new CallerPrincipal(Authentication.require(request));
+            if (!Origins.allowed(request)) {
+                throw ProblemException.forbidden("WebSockets from this origin are not allowed.");
+            }
+            String roomId = request.getRequestURI().substring(request.getContextPath().length() + PREFIX.length());
+            if (!RoomsResource.ROOM_ID.matcher(roomId).matches() || rooms.find(roomId).isEmpty()) {
+                throw ProblemException.notFound("No room " + roomId + ".");
+            }
+            ChatEndpoint.since(request.getParameter("since"));
+        } catch (ProblemException e) {
+            refuse(response, e);
+            return;
+        }
+        chain.doFilter(new HttpServletRequestWrapper(request) {
+            @Override
+            public Principal getUserPrincipal() {
+                return principal;
+            }
+        }, response);
+    }
+
+    private static void refuse(HttpServletResponse response, ProblemException e) throws IOException {
+        Problem problem = e.problem();
+        response.setStatus(problem.status());
+        response.setContentType(Problem.MEDIA_TYPE);
+        response.setCharacterEncoding("UTF-8");
+        if (problem.status() == 401) {
+            response.setHeader("WWW-Authenticate", "Bearer");
+        }
+        response.getWriter().write(JSONB.toJson(problem));
+    }
+}

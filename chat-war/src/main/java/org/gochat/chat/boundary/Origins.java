@@ -1,0 +1,56 @@
+package org.gochat.chat.boundary;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.gochat.db.Settings;
+
+/**
+ * Which {@code Origin} may open a WebSocket: none at all (not a browser), the origins the request's
+ * {@code Host} is served at (http and https, on the host's port or the server's ports), and those
+ * listed in {@code GOCHAT_ALLOWED_ORIGINS} (comma-separated).
+ */
+final class Origins {
+
+    private Origins() {
+    }
+
+    static boolean allowed(HttpServletRequest request) {
+        String origin = request.getHeader("Origin");
+        if (origin == null) {
+            return true;
+        }
+        return allowedFor(request.getHeader("Host")).contains(normalize(origin));
+    }
+
+    private static Set<String> allowedFor(String host) {
+        Set<String> allowed = new HashSet<>();
+        Settings.get("GOCHAT_ALLOWED_ORIGINS").ifPresent(list -> Arrays.stream(list.split(","))
+                .map(String::trim).filter(o -> !o.isEmpty()).map(Origins::normalize).forEach(allowed::add));
+        if (host != null && !host.isBlank()) {
+            String h = host.trim().toLowerCase(Locale.ROOT);
+            allowed.add("http://" + h);
+            allowed.add("https://" + h);
+            String name = withoutPort(h);
+            allowed.add("http://" + name + ":" + Settings.get("GOCHAT_HTTP_PORT", "9080"));
+            allowed.add("https://" + name + ":" + Settings.get("GOCHAT_HTTPS_PORT", "9443"));
+        }
+        return allowed;
+    }
+
+    private static String withoutPort(String host) {
+        int colon = host.lastIndexOf(':');
+        boolean hasPort = colon > host.lastIndexOf(']') && colon < host.length() - 1
+                && host.substring(colon + 1).chars().allMatch(Character::isDigit);
+        return hasPort ? host.substring(0, colon) : host;
+    }
+
+    private static String normalize(String origin) {
+        String o = origin.trim().toLowerCase(Locale.ROOT);
+        return o.endsWith("/") ? o.substring(0, o.length() - 1) : o;
+    }
+}

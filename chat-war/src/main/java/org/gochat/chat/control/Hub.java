@@ -1,0 +1,346 @@
+package org.gochat.chat.control;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ContextService;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.Session;
+
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.gochat.chat.entity.ChatError;
+import org.gochat.chat.entity.ChatMessage;
+import org.gochat.db.Bus;
+import org.gochat.db.Database;
+import org.gochat.db.Settings;
+import org.gochat.web.Caller;
+
+/**
+ * The chat hub of this node. Each room with members here has a loop: a queue of events (register,
+ * unregister, deliver) run one at a time on the managed executor, so a room's member set and its
+ * delivery position are only ever touched by one thread at a time, without locks. Messages reach
+ * members only through PostgreSQL notifications (see {@link MessageStore}), even on one node, so
+ * every node delivers a room's messages in the one seq order the database gave them; a gap in the
+ * seqs (a missed notification) is filled from the table before anything later is delivered.
+ */
+@ApplicationScoped
+public class Hub {
+
+    /** Per-connection limits, from configuration. */
+    record Limits(int queueBound, int perSecond, int burst, long sendTimeoutNanos) {
+    }
+
+    /** The local state of one room: touched only by its loop. */
+    private static final class Room {
+        final String id;
+        final Drain<Runnable> loop;
+        final Set<Member> members = new HashSet<>();
+        /** The seq of the last message handed to the members; meaningful while there are members. */
+        long delivered;
+
+        Room(String id, Executor executor) {
+            this.id = id;
+            this.loop = new Drain<>(executor, Integer.MAX_VALUE, tasks -> tasks.forEach(Runnable::run));
+        }
+    }
+
+    private static final Logger LOG = Logger.getLogger(Hub.class.getName());
+    private static final int CATCH_UP_PAGE = 500;
+
+    @Resource(lookup = "concurrent/chat")
+    ManagedExecutorService executor;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Resource
+    ContextService contextService;
+
+    @Inject
+    MessageStore store;
+
+    @Inject
+    Presence presence;
+
+    @Inject
+    MetricRegistry metrics;
+
+    private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+    /** Every connection of this node, for the periodic sweep and for revocations. */
+    private final Set<Member> connections = ConcurrentHashMap.newKeySet();
+    private Limits limits;
+    private int idleTimeoutSeconds;
+    private Counter delivered;
+    private Counter slowConsumersClosed;
+    private List<Bus.Subscription> subscriptions = List.of();
+    private List<ScheduledFuture<?>> timers = List.of();
+
+    /** Starts with the application: listens on the bus, clears this node's stale presence, starts the timers. */
+    void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        Database.ensureReady();
+        int perSecond = Settings.getInt("GOCHAT_WS_RATE", 100);
+        limits = new Limits(Settings.getInt("GOCHAT_WS_QUEUE", 2048), perSecond, 2 * perSecond,
+                TimeUnit.SECONDS.toNanos(Settings.getInt("GOCHAT_WS_SEND_TIMEOUT", 10)));
+        idleTimeoutSeconds = Settings.getInt("GOCHAT_WS_IDLE_TIMEOUT", 120);
+        delivered = metrics.counter("gochat.messages.delivered");
+        slowConsumersClosed = metrics.counter("gochat.ws.slowConsumersClosed");
+        metrics.gauge("gochat.ws.sessions", connections, Set::size);
+        try {
+            presence.clear();
+        } catch (SQLException e) {
+            LOG.log(Level.WARNING, "Could not clear this node's presence rows", e);
+        }
+        // The bus calls back on its own thread; the proxies give those calls this application's context.
+        subscriptions = List.of(
+                Bus.subscribe(Notice.CHANNEL, contextService.createContextualProxy(new Bus.Subscriber() {
+                    @Override
+                    public void onNotification(String payload) {
+                        onNotice(Notice.parse(payload));
+                    }
+
+                    @Override
+                    public void onReconnect() {
+                        catchUpEveryRoom();
+                    }
+                }, Bus.Subscriber.class)),
+                Bus.subscribe(Presence.CHANNEL, contextService.createContextualProxy(
+                        (Bus.Subscriber) payload -> onAnnouncement(Presence.Announcement.parse(payload)),
+                        Bus.Subscriber.class)));
+        int pingEvery = Math.max(1, idleTimeoutSeconds / 4);
+        timers = List.of(
+                scheduler.scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS),
+                scheduler.scheduleAtFixedRate(() -> connections.forEach(Member::ping), pingEvery, pingEvery,
+                        TimeUnit.SECONDS),
+                scheduler.scheduleAtFixedRate(this::heartbeat, 10, 10, TimeUnit.SECONDS));
+    }
+
+    @PreDestroy
+    void stop() {
+        timers.forEach(t -> t.cancel(false));
+        subscriptions.forEach(Bus.Subscription::close);
+    }
+
+    // ---- connections (called by the endpoint)
+
+    /** Registers a new connection of this node and joins it to its room; {@code since} asks for a replay. */
+    public Member join(Session session, Caller caller, String roomId, Long since) {
+        session.setMaxIdleTimeout(TimeUnit.SECONDS.toMillis(idleTimeoutSeconds));
+        Member m = new Member(session, caller, roomId, presence.nodeId(), this, limits);
+        connections.add(m);
+        Room room = rooms.computeIfAbsent(roomId, id -> new Room(id, executor));
+        room.loop.offer(() -> register(room, m, since));
+        return m;
+    }
+
+    /** A text frame from a member: checked, rate limited, then queued for storing. */
+    public void receive(Member m, String text) {
+        if (!m.withinRate()) {
+            refuse(m, ChatError.RATE_LIMITED, "More than " + limits.perSecond() + " messages a second.");
+            return;
+        }
+        Frames.Inbound in;
+        try {
+            in = Frames.read(text);
+        } catch (Frames.Refused e) {
+            m.event(Frames.encode(e.error()));
+            return;
+        }
+        if (store.submit(new MessageStore.Draft(m, in.content(), in.clientMsgId(), MessageStore.now()))
+                == Drain.Offer.FULL) {
+            refuse(m, ChatError.RATE_LIMITED, "The room is too busy; try again shortly.");
+        }
+    }
+
+    /** A binary frame: the contract has none; close with 1003. */
+    public void refuseBinary(Member m) {
+        m.close(CloseCodes.CANNOT_ACCEPT, "Binary messages are not accepted.");
+    }
+
+    /** The connection closed (either side): unregister it. */
+    public void leave(Member m) {
+        connections.remove(m);
+        m.closed();
+        Room room = rooms.get(m.roomId());
+        if (room != null) {
+            room.loop.offer(() -> unregister(room, m));
+        }
+    }
+
+    /** Closes every connection of this token (revoked) with 1008. */
+    public void tokenRevoked(String tokenId) {
+        closeWhere(m -> tokenId.equals(m.caller().tokenId()), "The token was revoked.");
+    }
+
+    /** Closes every connection of this user (account deleted) with 1008. */
+    public void userDeleted(long userId) {
+        closeWhere(m -> m.caller().id() == userId, "The account was deleted.");
+    }
+
+    public int sessions() {
+        return connections.size();
+    }
+
+    // ---- the room loop
+
+    private void register(Room room, Member m, Long since) {
+        try {
+            if (room.members.isEmpty()) {
+                room.delivered = store.lastSeq(room.id);
+            }
+            if (since != null && since < room.delivered) {
+                m.replay(since, room.delivered);
+            }
+            room.members.add(m);
+            presence.joined(m);
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not register a connection to room " + room.id, e);
+            room.members.remove(m);
+            m.fail("The server could not join the room.");
+        }
+    }
+
+    private void unregister(Room room, Member m) {
+        if (room.members.remove(m)) {
+            try {
+                presence.left(m);
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(Level.WARNING, "Could not record that a connection left room " + room.id, e);
+            }
+        }
+    }
+
+    /** On the bus thread: hand the notice to its room's loop, if the room has a loop here. */
+    private void onNotice(Notice notice) {
+        Room room = rooms.get(notice.roomId());
+        if (room != null) {
+            room.loop.offer(() -> deliver(room, notice));
+        }
+    }
+
+    private void deliver(Room room, Notice notice) {
+        if (room.members.isEmpty() || notice.last() <= room.delivered) {
+            return; // nobody to tell, or already delivered (read from the table earlier)
+        }
+        if (notice.first() > room.delivered + 1 || !notice.carriesFrames()) {
+            catchUp(room, notice.last());
+            return;
+        }
+        List<String> frames = notice.frames();
+        for (int i = 0; i < frames.size(); i++) {
+            if (notice.first() + i > room.delivered) {
+                dispatch(room, frames.get(i));
+            }
+        }
+        room.delivered = notice.last();
+    }
+
+    /** Delivers the stored messages after the room's position, up to {@code upTo}, read by seq. */
+    private void catchUp(Room room, long upTo) {
+        if (room.members.isEmpty()) {
+            return;
+        }
+        try {
+            List<ChatMessage> page;
+            do {
+                page = store.after(room.id, room.delivered, upTo, CATCH_UP_PAGE);
+                for (ChatMessage m : page) {
+                    dispatch(room, Frames.encode(m));
+                    room.delivered = m.seq();
+                }
+            } while (page.size() == CATCH_UP_PAGE);
+        } catch (RuntimeException e) {
+            // The database is unreachable: the bus reconnects too, and its reconnect catches up again.
+            LOG.log(Level.WARNING, "Could not catch up room " + room.id, e);
+        }
+    }
+
+    private void catchUpEveryRoom() {
+        rooms.values().forEach(room -> room.loop.offer(() -> catchUp(room, Long.MAX_VALUE)));
+    }
+
+    private static void dispatch(Room room, String frame) {
+        for (Member m : room.members) {
+            m.deliver(frame);
+        }
+    }
+
+    private void onAnnouncement(Presence.Announcement a) {
+        Room room = rooms.get(a.roomId());
+        if (room != null) {
+            room.loop.offer(() -> room.members.stream()
+                    .filter(m -> !m.key().equals(a.from()))
+                    .forEach(m -> m.event(a.frame())));
+        }
+    }
+
+    // ---- called by members and timers
+
+    Executor executor() {
+        return executor;
+    }
+
+    MessageStore store() {
+        return store;
+    }
+
+    void delivered(int messages) {
+        if (messages > 0) {
+            delivered.inc(messages);
+        }
+    }
+
+    /** A member's queue passed its bound, or a send to it blocked too long: close it with 1013. */
+    void slowConsumer(Member m) {
+        if (m.close(Member.SLOW_CONSUMER, "Too slow: resume with since.")) {
+            slowConsumersClosed.inc();
+        }
+    }
+
+    private void refuse(Member m, String code, String detail) {
+        m.event(Frames.encode(new ChatError(code, detail)));
+    }
+
+    private void closeWhere(Predicate<Member> which, String reason) {
+        connections.stream().filter(which).forEach(m -> m.close(CloseCodes.VIOLATED_POLICY, reason));
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        Instant wallNow = Instant.now();
+        for (Member m : connections) {
+            if (m.sendingFor(now) > limits.sendTimeoutNanos()) {
+                slowConsumer(m);
+            } else if (m.caller().expiresAt() != null && m.caller().expiresAt().isBefore(wallNow)) {
+                m.close(CloseCodes.VIOLATED_POLICY, "The token expired.");
+            }
+        }
+    }
+
+    private void heartbeat() {
+        try {
+            presence.heartbeat();
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Presence heartbeat failed", e);
+        }
+    }
+}

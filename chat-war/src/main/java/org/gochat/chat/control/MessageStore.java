@@ -1,0 +1,188 @@
+package org.gochat.chat.control;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.gochat.chat.entity.ChatMessage;
+import org.gochat.db.Bus;
+import org.gochat.db.Database;
+
+/**
+ * The messages table. Writes are batched: the messages a room receives while its previous batch is
+ * being stored go together in the next one, in one transaction that advances the room's
+ * {@code last_seq} by the batch size (the row lock orders concurrent writers, on any node), inserts
+ * the rows with the seqs so taken, and announces them with NOTIFY. Nobody receives a message before
+ * its transaction committed: delivery starts from the notification.
+ */
+@ApplicationScoped
+public class MessageStore {
+
+    /** A message accepted from a connection, waiting for its batch. */
+    public record Draft(Member sender, String content, String clientMsgId, OffsetDateTime sentAt) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(MessageStore.class.getName());
+    private static final int MAX_BATCH = 500;
+    private static final int MAX_WAITING_PER_ROOM = 20_000;
+
+    @Resource(lookup = "concurrent/chat")
+    ManagedExecutorService executor;
+
+    @Inject
+    MetricRegistry metrics;
+
+    private Counter stored;
+    private final Map<String, Drain<Draft>> waiting = new ConcurrentHashMap<>();
+
+    @PostConstruct
+    void init() {
+        stored = metrics.counter("gochat.messages.stored");
+    }
+
+    /** Queues a message for its room's next batch; {@code FULL} when the database cannot keep up. */
+    public Drain.Offer submit(Draft draft) {
+        return waiting.computeIfAbsent(draft.sender().roomId(),
+                room -> new Drain<>(executor, MAX_WAITING_PER_ROOM, batch -> store(room, batch))).offer(draft);
+    }
+
+    private void store(String roomId, List<Draft> drafts) {
+        for (int from = 0; from < drafts.size(); from += MAX_BATCH) {
+            List<Draft> batch = drafts.subList(from, Math.min(drafts.size(), from + MAX_BATCH));
+            try {
+                storeBatch(roomId, batch);
+                stored.inc(batch.size());
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(Level.WARNING, "Could not store " + batch.size() + " messages of room " + roomId, e);
+                batch.forEach(d -> d.sender().fail("The message could not be stored."));
+            }
+        }
+    }
+
+    private static void storeBatch(String roomId, List<Draft> batch) throws SQLException {
+        Sql.inTransaction(c -> {
+            int n = batch.size();
+            long last;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE rooms SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq")) {
+                ps.setInt(1, n);
+                ps.setString(2, roomId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SQLException("room " + roomId + " no longer exists");
+                    }
+                    last = rs.getLong(1);
+                }
+            }
+            long first = last - n + 1;
+            Long[] seqs = new Long[n];
+            Long[] userIds = new Long[n];
+            String[] usernames = new String[n];
+            String[] contents = new String[n];
+            String[] clientMsgIds = new String[n];
+            String[] sentAts = new String[n];
+            List<String> frames = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                Draft d = batch.get(i);
+                seqs[i] = first + i;
+                userIds[i] = d.sender().caller().id();
+                usernames[i] = d.sender().caller().username();
+                contents[i] = d.content();
+                clientMsgIds[i] = d.clientMsgId();
+                sentAts[i] = d.sentAt().toString();
+                frames.add(Frames.encode(new ChatMessage(roomId, seqs[i], userIds[i], usernames[i], contents[i],
+                        d.sentAt().toInstant(), clientMsgIds[i])));
+            }
+            Sql.execute(c, """
+                    INSERT INTO messages (room_id, seq, user_id, username, content, client_msg_id, sent_at)
+                    SELECT ?, m.* FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[],
+                                              ?::text[]::timestamptz[]) AS m""",
+                    roomId, c.createArrayOf("bigint", seqs), c.createArrayOf("bigint", userIds),
+                    c.createArrayOf("text", usernames), c.createArrayOf("text", contents),
+                    c.createArrayOf("text", clientMsgIds), c.createArrayOf("text", sentAts));
+            for (Notice notice : Notice.of(roomId, first, frames)) {
+                Bus.publish(c, Notice.CHANNEL, notice.payload());
+            }
+            return null;
+        });
+    }
+
+    /** The seq of the room's newest stored message (0 when none), or -1 when there is no such room. */
+    public long lastSeq(String roomId) {
+        try (Connection c = Database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM rooms WHERE id = ?")) {
+            ps.setString(1, roomId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read room " + roomId, e);
+        }
+    }
+
+    /** Up to {@code limit} messages with {@code after < seq <= upTo}, ascending. */
+    public List<ChatMessage> after(String roomId, long after, long upTo, int limit) {
+        return query(roomId, """
+                SELECT seq, user_id, username, content, sent_at, client_msg_id FROM messages
+                 WHERE room_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?""", ps -> {
+            ps.setLong(2, after);
+            ps.setLong(3, upTo);
+            ps.setInt(4, limit);
+        });
+    }
+
+    /** The newest {@code limit} messages with {@code seq < before}, ascending. */
+    public List<ChatMessage> before(String roomId, long before, int limit) {
+        return query(roomId, """
+                SELECT * FROM (SELECT seq, user_id, username, content, sent_at, client_msg_id FROM messages
+                                WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?) newest
+                 ORDER BY seq""", ps -> {
+            ps.setLong(2, before);
+            ps.setInt(3, limit);
+        });
+    }
+
+    private interface Parameters {
+        void set(PreparedStatement ps) throws SQLException;
+    }
+
+    private static List<ChatMessage> query(String roomId, String sql, Parameters parameters) {
+        try (Connection c = Database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, roomId);
+            parameters.set(ps);
+            List<ChatMessage> messages = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    messages.add(new ChatMessage(roomId, rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                            rs.getObject(5, OffsetDateTime.class).toInstant(), rs.getString(6)));
+                }
+            }
+            return messages;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the messages of room " + roomId, e);
+        }
+    }
+
+    /** The time a message is taken as sent: now, in UTC, to the millisecond (as stored and as delivered). */
+    static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
+    }
+}

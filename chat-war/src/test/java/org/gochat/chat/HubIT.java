@@ -1,0 +1,216 @@
+package org.gochat.chat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.gochat.chat.control.Rooms;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The hub inside Liberty, with real WebSocket clients over real sockets and the real PostgreSQL:
+ * ordering, replay, error events, and a slow consumer closed without holding up its room. The
+ * test server runs with an outbound bound of 1000 frames, a 2 s send timeout and a high rate
+ * limit (see this module's pom).
+ */
+@ExtendWith(ArquillianExtension.class)
+class HubIT {
+
+    @Deployment
+    static WebArchive deployment() {
+        return ChatArchive.create();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Inject
+    Rooms rooms;
+
+    @Inject
+    MetricRegistry metrics;
+
+    private String newRoom() {
+        String id = "hub-" + UUID.randomUUID();
+        rooms.create(id, "Hub test", null);
+        return id;
+    }
+
+    private WsClient join(String room, long user, Long since, boolean reading) throws Exception {
+        URI uri = URI.create(base.toString().replaceFirst("^http", "ws") + "it/join/" + room + "?user=" + user
+                + (since == null ? "" : "&since=" + since));
+        return WsClient.open(uri, reading);
+    }
+
+    @Test
+    void everyMemberOfEachRoomReceivesTheSameGaplessSequenceIncludingItsOwnMessages() throws Exception {
+        int perClient = 60;
+        List<String> roomIds = List.of(newRoom(), newRoom());
+        List<List<WsClient>> clients = new ArrayList<>();
+        for (String room : roomIds) {
+            List<WsClient> members = new ArrayList<>();
+            for (int u = 1; u <= 3; u++) {
+                members.add(join(room, u, 0L, true)); // since=0: nothing is missed while the others join
+            }
+            clients.add(members);
+        }
+        List<Thread> senders = new ArrayList<>();
+        for (List<WsClient> members : clients) {
+            for (int u = 0; u < members.size(); u++) {
+                WsClient c = members.get(u);
+                int user = u + 1;
+                senders.add(started(() -> {
+                    for (int i = 0; i < perClient; i++) {
+                        c.send("{\"content\":\"m" + i + "\",\"clientMsgId\":\"" + user + "-" + i + "\"}");
+                    }
+                }));
+            }
+        }
+        for (Thread t : senders) {
+            t.join();
+        }
+        for (int r = 0; r < roomIds.size(); r++) {
+            List<String> first = null;
+            for (WsClient c : clients.get(r)) {
+                List<JsonObject> got = c.messages(3 * perClient, 30);
+                assertEquals(3 * perClient, got.size(), "messages received in room " + roomIds.get(r));
+                assertFalse(c.closeCode.isDone(), "still connected");
+                List<String> seen = new ArrayList<>();
+                for (int i = 0; i < got.size(); i++) {
+                    JsonObject m = got.get(i);
+                    assertEquals(i + 1, m.getJsonNumber("seq").longValue(), "seq without gap, ascending");
+                    assertEquals(roomIds.get(r), m.getString("roomId"));
+                    seen.add(m.getInt("seq") + ":" + m.getString("clientMsgId") + ":" + m.getJsonNumber("userId"));
+                }
+                if (first == null) {
+                    first = seen;
+                } else {
+                    assertEquals(first, seen, "every member sees the same sequence");
+                }
+                // each sender's own messages, in the order it sent them
+                for (int u = 1; u <= 3; u++) {
+                    String prefix = u + "-";
+                    List<String> own = got.stream().map(m -> m.getString("clientMsgId"))
+                            .filter(id -> id.startsWith(prefix)).toList();
+                    assertEquals(perClient, own.size());
+                    for (int i = 0; i < perClient; i++) {
+                        assertEquals(prefix + i, own.get(i));
+                    }
+                }
+            }
+            clients.get(r).forEach(WsClient::close);
+        }
+    }
+
+    @Test
+    void sinceReplaysTheStoredMessagesThenTheLiveOnesWithoutGapOrDuplicate() throws Exception {
+        String room = newRoom();
+        WsClient alice = join(room, 1, null, true);
+        for (int i = 1; i <= 10; i++) {
+            alice.send("early " + i);
+        }
+        assertEquals(10, alice.messages(10, 20).size());
+
+        WsClient bob = join(room, 2, 4L, true);
+        for (int i = 11; i <= 15; i++) {
+            alice.send("late " + i);
+        }
+        List<JsonObject> got = bob.messages(11, 20);
+        assertEquals(11, got.size());
+        for (int i = 0; i < got.size(); i++) {
+            long seq = 5 + i;
+            assertEquals(seq, got.get(i).getJsonNumber("seq").longValue());
+            assertEquals((seq <= 10 ? "early " : "late ") + seq, got.get(i).getString("content"));
+        }
+        assertEquals(null, bob.frames.poll(300, TimeUnit.MILLISECONDS), "nothing after the last message");
+        alice.close();
+        bob.close();
+    }
+
+    @Test
+    void badFramesGetErrorEventsAndNothingIsStored() throws Exception {
+        String room = newRoom();
+        WsClient c = join(room, 1, null, true);
+        c.send("   ");
+        assertEquals("invalid_message", nextError(c));
+        c.send("{\"content\": 5}");
+        assertEquals("invalid_message", nextError(c));
+        c.send("{\"content\": \"hi\", \"clientMsgId\": \"" + "x".repeat(65) + "\"}");
+        assertEquals("invalid_message", nextError(c));
+        c.send("y".repeat(4097));
+        assertEquals("message_too_large", nextError(c));
+        c.send("  " + "z".repeat(4096) + "  ");
+        JsonObject m = c.messages(1, 10).get(0);
+        assertEquals(1, m.getInt("seq"), "the refused frames were not stored");
+        assertEquals("z".repeat(4096), m.getString("content"));
+        assertFalse(c.closeCode.isDone(), "the connection stays open");
+        c.close();
+    }
+
+    private static String nextError(WsClient c) throws InterruptedException {
+        JsonObject f = c.frames.poll(10, TimeUnit.SECONDS);
+        assertEquals("error", f.getString("type"), f.toString());
+        return f.getString("code");
+    }
+
+    @Test
+    void aSlowConsumerIsClosedWith1013WhileTheOthersGetEverything() throws Exception {
+        String room = newRoom();
+        int total = 3000; // about 9 MB: enough to fill a stalled client's socket buffers, then its queue
+        String padding = "p".repeat(3000);
+        WsClient fast = join(room, 1, null, true);
+        WsClient slow = join(room, 2, null, false);
+        var closed = metrics.counter("gochat.ws.slowConsumersClosed");
+        long closedBefore = closed.getCount();
+        // Resume the stalled client as soon as the hub gives up on it, so that its close frame gets through.
+        Thread watcher = started(() -> {
+            while (closed.getCount() == closedBefore) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            slow.resume();
+        });
+
+        for (int i = 0; i < total; i++) {
+            fast.send(padding + i);
+            LockSupport.parkNanos(2_000_000); // a steady 500 a second, which a reading client keeps up with
+        }
+        List<JsonObject> got = fast.messages(total, 60);
+        assertEquals(total, got.size(), "the reading member gets every message");
+        for (int i = 0; i < total; i++) {
+            assertEquals(i + 1, got.get(i).getInt("seq"));
+        }
+        assertEquals(1013, slow.closeCode.get(30, TimeUnit.SECONDS));
+        assertTrue(closed.getCount() > closedBefore);
+        long slowGot = slow.frames.stream().filter(f -> "message".equals(f.getString("type"))).count();
+        assertTrue(slowGot < total, "the slow client was closed before it got everything: " + slowGot);
+        watcher.interrupt();
+        fast.close();
+    }
+
+    private static Thread started(Runnable work) {
+        Thread t = new Thread(work);
+        t.start();
+        return t;
+    }
+}
