@@ -33,6 +33,7 @@ class RoomsIT {
     void storesARoomWithItsSequenceAtZero() {
         String id = "r-" + UUID.randomUUID();
         rooms.create(id, "Lobby", null);
+        assertTrue(rooms.create(id, "Other", null).isEmpty(), "an existing room is never replaced");
 
         Room found = rooms.find(id).orElseThrow();
         assertEquals("Lobby", found.getName());

@@ -1,21 +1,169 @@
 package org.gochat.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The rooms routes of chat-war over HTTP. */
+/** The rooms routes of chat-war over HTTP, as API.md promises them. */
 @ExtendWith(GochatSystem.class)
 class ChatRoomsIT {
 
-    @Test
-    void getRoomsWithoutATokenIs401() {
-        Http.Response response = Http.get(GochatSystem.server().uri("/chat/ws/getRooms"));
+    private static void assertProblem(Http.Response r, int status) {
+        assertEquals(status, r.status(), r.body());
+        assertEquals("application/problem+json", r.header("Content-Type"));
+        assertEquals(status, r.json().getInt("status"));
+    }
 
-        assertEquals(401, response.status());
-        assertEquals("Bearer", response.header("WWW-Authenticate"));
-        assertEquals("application/problem+json", response.header("Content-Type"));
-        assertEquals(401, response.json().getInt("status"));
+    @ParameterizedTest
+    @ValueSource(strings = {"/chat/ws/getRooms", "/chat/ws/getClients/lobby", "/chat/ws/rooms/lobby/messages"})
+    void everyRoomsRouteWantsAToken(String path) {
+        Http.Response r = Http.get(GochatSystem.server().uri(path));
+
+        assertProblem(r, 401);
+        assertEquals("Bearer", r.header("WWW-Authenticate"));
+    }
+
+    @Test
+    void createRoomWithoutATokenIs401() {
+        assertProblem(Chat.post("/chat/ws/createRoom", null, "{\"name\":\"x\"}"), 401);
+    }
+
+    @Test
+    void createRoomAnswers201WithTheRoomAndNeverReplacesOne() {
+        Chat.User alice = Chat.register();
+        String id = "room_" + UUID.randomUUID().toString().substring(0, 8);
+        Http.Response r = Chat.post("/chat/ws/createRoom", alice, "{\"id\":\"" + id + "\",\"name\":\"Lobby\"}");
+
+        assertEquals(201, r.status(), r.body());
+        JsonObject room = r.json();
+        assertEquals(Set.of("id", "name", "createdBy", "createdAt"), room.keySet());
+        assertEquals(id, room.getString("id"));
+        assertEquals("Lobby", room.getString("name"));
+        assertEquals(alice.id(), room.getJsonNumber("createdBy").longValueExact());
+        Instant created = Instant.parse(room.getString("createdAt"));
+        assertTrue(Duration.between(created, Instant.now()).abs().toSeconds() < 60, created.toString());
+
+        Http.Response again = Chat.post("/chat/ws/createRoom", Chat.register(), "{\"id\":\"" + id + "\",\"name\":\"Other\"}");
+        assertProblem(again, 409);
+        JsonArray rooms = Chat.get("/chat/ws/getRooms", alice).jsonArray();
+        assertEquals(1, rooms.stream().map(JsonObject.class::cast).filter(o -> o.getString("id").equals(id))
+                .filter(o -> o.getString("name").equals("Lobby")).count(), "the first room stays");
+    }
+
+    @Test
+    void createRoomGeneratesAnIdWhenNoneIsGiven() {
+        Http.Response r = Chat.post("/chat/ws/createRoom", Chat.register(), "{\"name\":\"Anonymous\"}");
+
+        assertEquals(201, r.status(), r.body());
+        assertTrue(r.json().getString("id").matches("[A-Za-z0-9_-]{1,64}"), r.body());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{}", "{\"name\":\"\"}", "{\"name\":\"   \"}", "{\"name\":5}", "{\"id\":\"a b\",\"name\":\"x\"}",
+            "{\"id\":\"\",\"name\":\"x\"}", "{\"id\":7,\"name\":\"x\"}", "not json", "[1]", ""})
+    void createRoomRefusesBadBodiesWith400(String body) {
+        assertProblem(Chat.post("/chat/ws/createRoom", Chat.register(), body), 400);
+    }
+
+    @Test
+    void createRoomChecksTheLengths() {
+        Chat.User u = Chat.register();
+        assertProblem(Chat.post("/chat/ws/createRoom", u, "{\"id\":\"" + "i".repeat(65) + "\",\"name\":\"x\"}"), 400);
+        assertProblem(Chat.post("/chat/ws/createRoom", u, "{\"name\":\"" + "n".repeat(101) + "\"}"), 400);
+        assertEquals(201, Chat.post("/chat/ws/createRoom", u,
+                "{\"id\":\"" + UUID.randomUUID().toString().substring(0, 28) + "i".repeat(36) + "\",\"name\":\"" + "n".repeat(100) + "\"}").status());
+    }
+
+    @Test
+    void getRoomsListsRoomsWithTheirConnectedUsers() throws Exception {
+        Chat.User alice = Chat.register();
+        Chat.User bob = Chat.register();
+        String room = Chat.createRoom(alice);
+        assertEquals(0, clientsOf(alice, room));
+
+        Socket a1 = Chat.join(alice, room);
+        Socket a2 = Chat.join(alice, room);
+        Socket b = Chat.join(bob, room);
+        awaitClients(alice, room, 2);
+        List<Long> ids = Chat.get("/chat/ws/getClients/" + room, alice).jsonArray().stream()
+                .map(JsonObject.class::cast).map(o -> o.getJsonNumber("id").longValueExact()).toList();
+        assertEquals(List.of(alice.id(), bob.id()).stream().sorted().toList(), ids, "each user once");
+        JsonObject one = Chat.get("/chat/ws/getClients/" + room, alice).jsonArray().getJsonObject(0);
+        assertEquals(Set.of("id", "username"), one.keySet());
+
+        a1.close();
+        a2.close();
+        b.close();
+        awaitClients(alice, room, 0);
+    }
+
+    @Test
+    void getClientsOfAnUnknownRoomIs404() {
+        assertProblem(Chat.get("/chat/ws/getClients/no-such-room", Chat.register()), 404);
+    }
+
+    private static long clientsOf(Chat.User user, String room) {
+        return Chat.get("/chat/ws/getRooms", user).jsonArray().stream().map(JsonObject.class::cast)
+                .filter(o -> o.getString("id").equals(room)).findFirst().orElseThrow()
+                .getJsonNumber("clients").longValueExact();
+    }
+
+    private static void awaitClients(Chat.User user, String room, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (clientsOf(user, room) != expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(expected, clientsOf(user, room));
+    }
+
+    @Test
+    void historyPagesBackwardsInAscendingOrder() throws Exception {
+        Chat.Alone scene = Chat.aloneInANewRoom();
+        Chat.User alice = scene.user();
+        String room = scene.room();
+        scene.socket().sendAndAwait("message ", 1, 120);
+        scene.socket().close();
+
+        JsonArray latest = Chat.get("/chat/ws/rooms/" + room + "/messages", alice).jsonArray();
+        assertSeqs(latest, 71, 120);
+        JsonObject m = latest.getJsonObject(0);
+        assertEquals(Set.of("type", "roomId", "seq", "userId", "username", "content", "sentAt"), m.keySet());
+        assertEquals("message 71", m.getString("content"));
+        assertEquals(alice.username(), m.getString("username"));
+        assertSeqs(Chat.get("/chat/ws/rooms/" + room + "/messages?before=71&limit=100", alice).jsonArray(), 1, 70);
+        assertSeqs(Chat.get("/chat/ws/rooms/" + room + "/messages?before=11&limit=3", alice).jsonArray(), 8, 10);
+        assertEquals(0, Chat.get("/chat/ws/rooms/" + room + "/messages?before=1", alice).jsonArray().size());
+    }
+
+    private static void assertSeqs(JsonArray messages, long from, long to) {
+        assertEquals(to - from + 1, messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            assertEquals(from + i, messages.getJsonObject(i).getJsonNumber("seq").longValueExact());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"?limit=0", "?limit=101", "?limit=x", "?before=0", "?before=-3", "?before=abc", "?limit=1.5"})
+    void historyRefusesBadPagingWith400(String query) {
+        Chat.User u = Chat.register();
+        assertProblem(Chat.get("/chat/ws/rooms/" + Chat.createRoom(u) + "/messages" + query, u), 400);
+    }
+
+    @Test
+    void historyOfAnUnknownRoomIs404() {
+        assertProblem(Chat.get("/chat/ws/rooms/no-such-room/messages", Chat.register()), 404);
     }
 }

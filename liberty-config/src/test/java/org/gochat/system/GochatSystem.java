@@ -31,15 +31,17 @@ public final class GochatSystem implements BeforeAllCallback {
 
     /**
      * The environment of the system server, for any further server of the same system: the same
-     * database and token key, and a low password-hash cost so tests do not wait on hashing.
+     * database and token key, a low password-hash cost so tests do not wait on hashing, and one
+     * extra allowed WebSocket origin.
      */
-    static Map<String, String> environment(TestPostgres postgres) {
+    public static Map<String, String> environment(TestPostgres postgres) {
         return Map.of(
                 "GOCHAT_DB_URL", postgres.jdbcUrl(),
                 "GOCHAT_DB_USER", "postgres",
                 "GOCHAT_DB_PASSWORD", "postgres",
                 "GOCHAT_JWT_KEY", Path.of("target/it-jwt-key.pem").toAbsolutePath().toString(),
-                "GOCHAT_PASSWORD_ITERATIONS", "1000");
+                "GOCHAT_PASSWORD_ITERATIONS", "1000",
+                "GOCHAT_ALLOWED_ORIGINS", "https://chat.example.org");
     }
 
     private static synchronized Running start() {

@@ -33,7 +33,7 @@ import org.gochat.web.Caller;
 @ServerEndpoint(value = "/ws/joinRoom/{roomId}", configurator = ChatEndpoint.Handshake.class)
 public class ChatEndpoint {
 
-    /** Text messages over 16 KiB close the connection with 1009. */
+    /** Text messages over 16 KiB (UTF-8, all frames of the message together) close the connection with 1009. */
     static final int MAX_TEXT_BYTES = 16 * 1024;
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
@@ -53,6 +53,9 @@ public class ChatEndpoint {
     Hub hub;
 
     private Member member;
+    /** The frames of a text message so far, and their size in bytes (the container calls one at a time). */
+    private final StringBuilder parts = new StringBuilder();
+    private int partsBytes;
 
     /** The {@code since} parameter: absent, or a seq of 0 or more (400 otherwise). */
     static Long since(String value) {
@@ -70,9 +73,44 @@ public class ChatEndpoint {
         member = hub.join(session, caller, roomId, since == null || since.isEmpty() ? null : since(since.get(0)));
     }
 
-    @OnMessage(maxMessageSize = MAX_TEXT_BYTES)
-    public void text(String text) {
+    /**
+     * Text arrives frame by frame, so that the size limit is ours: the container's own limit
+     * (maxMessageSize) fails to send its 1009 close frame.
+     */
+    @OnMessage
+    public void text(String part, boolean last) {
+        partsBytes += utf8Length(part);
+        if (partsBytes > MAX_TEXT_BYTES) {
+            parts.setLength(0);
+            hub.refuseTooLarge(member);
+            return;
+        }
+        if (!last) {
+            parts.append(part);
+            return;
+        }
+        String text = parts.isEmpty() ? part : parts.append(part).toString();
+        parts.setLength(0);
+        partsBytes = 0;
         hub.receive(member, text);
+    }
+
+    private static int utf8Length(String s) {
+        int bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     @OnMessage

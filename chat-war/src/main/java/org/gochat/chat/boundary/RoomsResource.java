@@ -67,7 +67,8 @@ public class RoomsResource {
     public Response createRoom(String body) {
         Caller caller = Authentication.require(request);
         NewRoom wanted = newRoom(body);
-        Room room = rooms.create(wanted.id(), wanted.name(), caller.id());
+        Room room = rooms.create(wanted.id(), wanted.name(), caller.id())
+                .orElseThrow(() -> ProblemException.conflict("A room with id " + wanted.id() + " exists already."));
         return Response.status(Response.Status.CREATED)
                 .entity(new CreatedRoom(room.getId(), room.getName(), room.getCreatedBy(), room.getCreatedAt()))
                 .build();

@@ -34,6 +34,7 @@ import org.gochat.db.Bus;
 import org.gochat.db.Database;
 import org.gochat.db.Settings;
 import org.gochat.web.Caller;
+import org.gochat.web.Revocations;
 
 /**
  * The chat hub of this node. Each room with members here has a loop: a queue of events (register,
@@ -125,7 +126,18 @@ public class Hub {
                 }, Bus.Subscriber.class)),
                 Bus.subscribe(Presence.CHANNEL, contextService.createContextualProxy(
                         (Bus.Subscriber) payload -> onAnnouncement(Presence.Announcement.parse(payload)),
-                        Bus.Subscriber.class)));
+                        Bus.Subscriber.class)),
+                Revocations.listen(contextService.createContextualProxy(new Revocations.Listener() {
+                    @Override
+                    public void tokenRevoked(String jti) {
+                        closeWhere(m -> jti.equals(m.caller().tokenId()), "The token was revoked.");
+                    }
+
+                    @Override
+                    public void userDeleted(long userId) {
+                        closeWhere(m -> m.caller().id() == userId, "The account was deleted.");
+                    }
+                }, Revocations.Listener.class)));
         int pingEvery = Math.max(1, idleTimeoutSeconds / 4);
         timers = List.of(
                 scheduler.scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS),
@@ -147,6 +159,10 @@ public class Hub {
         session.setMaxIdleTimeout(TimeUnit.SECONDS.toMillis(idleTimeoutSeconds));
         Member m = new Member(session, caller, roomId, presence.nodeId(), this, limits);
         connections.add(m);
+        // A revocation that arrived between the handshake's check and now found no connection to close.
+        if (Revocations.isRevoked(caller.tokenId()) || Revocations.isDeleted(caller.id())) {
+            m.close(CloseCodes.VIOLATED_POLICY, "The token is no longer valid.");
+        }
         Room room = rooms.computeIfAbsent(roomId, id -> new Room(id, executor));
         room.loop.offer(() -> register(room, m, since));
         return m;
@@ -176,6 +192,11 @@ public class Hub {
         m.close(CloseCodes.CANNOT_ACCEPT, "Binary messages are not accepted.");
     }
 
+    /** A text message over the size limit: close with 1009. */
+    public void refuseTooLarge(Member m) {
+        m.close(CloseCodes.TOO_BIG, "Text messages are limited to 16 KiB.");
+    }
+
     /** The connection closed (either side): unregister it. */
     public void leave(Member m) {
         connections.remove(m);
@@ -184,20 +205,6 @@ public class Hub {
         if (room != null) {
             room.loop.offer(() -> unregister(room, m));
         }
-    }
-
-    /** Closes every connection of this token (revoked) with 1008. */
-    public void tokenRevoked(String tokenId) {
-        closeWhere(m -> tokenId.equals(m.caller().tokenId()), "The token was revoked.");
-    }
-
-    /** Closes every connection of this user (account deleted) with 1008. */
-    public void userDeleted(long userId) {
-        closeWhere(m -> m.caller().id() == userId, "The account was deleted.");
-    }
-
-    public int sessions() {
-        return connections.size();
     }
 
     // ---- the room loop
@@ -320,6 +327,7 @@ public class Hub {
         m.event(Frames.encode(new ChatError(code, detail)));
     }
 
+    /** Closes with 1008 the connections of a revoked token or a deleted account. */
     private void closeWhere(Predicate<Member> which, String reason) {
         connections.stream().filter(which).forEach(m -> m.close(CloseCodes.VIOLATED_POLICY, reason));
     }

@@ -12,7 +12,6 @@ import jakarta.transaction.Transactional;
 import org.gochat.chat.entity.Client;
 import org.gochat.chat.entity.Room;
 import org.gochat.chat.entity.RoomSummary;
-import org.gochat.web.ProblemException;
 
 /** Creates, finds and lists chat rooms, and who is connected to them. */
 @ApplicationScoped
@@ -24,9 +23,9 @@ public class Rooms {
     @PersistenceContext(unitName = "gochat")
     EntityManager em;
 
-    /** Creates a room; a generated id when {@code id} is null; 409 when the id is taken (never replaced). */
+    /** Creates a room, with a generated id when {@code id} is null; empty when the id is taken (never replaced). */
     @Transactional
-    public Room create(String id, String name, Long createdBy) {
+    public Optional<Room> create(String id, String name, Long createdBy) {
         String roomId = id != null ? id : UUID.randomUUID().toString();
         int inserted = em.createNativeQuery("""
                 INSERT INTO rooms (id, name, created_by, created_at)
@@ -36,10 +35,7 @@ public class Rooms {
                 .setParameter(2, name)
                 .setParameter(3, createdBy)
                 .executeUpdate();
-        if (inserted == 0) {
-            throw ProblemException.conflict("A room with id " + roomId + " exists already.");
-        }
-        return em.find(Room.class, roomId);
+        return inserted == 0 ? Optional.empty() : Optional.of(em.find(Room.class, roomId));
     }
 
     public Optional<Room> find(String id) {

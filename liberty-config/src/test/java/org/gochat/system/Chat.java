@@ -1,0 +1,85 @@
+package org.gochat.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+/** What the chat system tests do over HTTP: sign up users, create rooms, open sockets. */
+final class Chat {
+
+    /** A signed-up user and its token. */
+    record User(long id, String username, String token) {
+        Map<String, String> bearer() {
+            return Map.of("Authorization", "Bearer " + token);
+        }
+    }
+
+    /** A new user, connected to a new room of its own. */
+    record Alone(User user, String room, Socket socket) {
+    }
+
+    private Chat() {
+    }
+
+    static Alone aloneInANewRoom() {
+        User user = register();
+        String room = createRoom(user);
+        return new Alone(user, room, join(user, room));
+    }
+
+    static URI base() {
+        return GochatSystem.server().uri("");
+    }
+
+    static User register() {
+        String name = "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        JsonObject body = Json.createObjectBuilder()
+                .add("username", name).add("email", name + "@example.org").add("password", "correct horse").build();
+        Http.Response r = Http.send(HttpRequest.newBuilder(GochatSystem.server().uri("/auth/register"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+        assertEquals(201, r.status(), r.body());
+        JsonObject json = r.json();
+        return new User(json.getJsonObject("user").getJsonNumber("id").longValueExact(), name, json.getString("token"));
+    }
+
+    static Http.Response post(String path, User user, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(GochatSystem.server().uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (user != null) {
+            b.header("Authorization", "Bearer " + user.token());
+        }
+        return Http.send(b);
+    }
+
+    static Http.Response get(String path, User user) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(GochatSystem.server().uri(path)).GET();
+        if (user != null) {
+            b.header("Authorization", "Bearer " + user.token());
+        }
+        return Http.send(b);
+    }
+
+    /** Creates a room with a fresh id; returns the id. */
+    static String createRoom(User user) {
+        String id = "r-" + UUID.randomUUID();
+        Http.Response r = post("/chat/ws/createRoom", user, "{\"id\":\"" + id + "\",\"name\":\"Room " + id + "\"}");
+        assertEquals(201, r.status(), r.body());
+        return id;
+    }
+
+    static Socket join(User user, String room) {
+        return Socket.open(base(), room, "", user.bearer());
+    }
+
+    static Socket join(User user, String room, long since) {
+        return Socket.open(base(), room, "?since=" + since, user.bearer());
+    }
+}

@@ -1,0 +1,287 @@
+package org.gochat.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.json.JsonObject;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** joinRoom over real WebSockets: the handshake rules, the frames, the close codes of API.md. */
+@ExtendWith(GochatSystem.class)
+class ChatSocketIT {
+
+    // ---- delivery
+
+    @Test
+    void threeClientsInEachOfTwoRoomsReceiveTheSameCompleteGaplessSequence() throws Exception {
+        int each = 40;
+        List<List<Socket>> rooms = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            Chat.User owner = Chat.register();
+            String room = Chat.createRoom(owner);
+            List<Socket> members = new ArrayList<>();
+            for (int c = 0; c < 3; c++) {
+                members.add(Chat.join(c == 0 ? owner : Chat.register(), room, 0));
+            }
+            rooms.add(members);
+        }
+        List<Thread> senders = new ArrayList<>();
+        for (List<Socket> members : rooms) {
+            for (int c = 0; c < members.size(); c++) {
+                Socket s = members.get(c);
+                String sender = "c" + c;
+                senders.add(started(() -> {
+                    for (int i = 0; i < each; i++) {
+                        s.send("{\"content\":\" hello " + i + " \",\"clientMsgId\":\"" + sender + "-" + i + "\"}");
+                    }
+                }));
+            }
+        }
+        for (Thread t : senders) {
+            t.join();
+        }
+        for (List<Socket> members : rooms) {
+            List<String> reference = null;
+            for (Socket s : members) {
+                List<JsonObject> got = s.next("message", 3 * each, 30);
+                assertEquals(3 * each, got.size());
+                List<String> seen = new ArrayList<>();
+                for (int i = 0; i < got.size(); i++) {
+                    JsonObject m = got.get(i);
+                    assertEquals(i + 1, m.getJsonNumber("seq").longValueExact());
+                    assertTrue(m.getString("content").matches("hello \\d+"), "trimmed: " + m.getString("content"));
+                    seen.add(m.getJsonNumber("seq") + " " + m.getString("clientMsgId") + " " + m.getString("username"));
+                }
+                for (int c = 0; c < 3; c++) {
+                    String prefix = "c" + c + "-";
+                    assertEquals(each, seen.stream().filter(x -> x.contains(" " + prefix)).count(), "own messages too");
+                }
+                if (reference == null) {
+                    reference = seen;
+                } else {
+                    assertEquals(reference, seen);
+                }
+                assertNull(s.next(200), "nothing more");
+            }
+            members.forEach(Socket::close);
+        }
+    }
+
+    @Test
+    void sinceReplaysStoredMessagesThenLiveOnesWithoutGapOrDuplicate() throws Exception {
+        Chat.Alone scene = Chat.aloneInANewRoom();
+        String room = scene.room();
+        Socket a = scene.socket();
+        a.sendAndAwait("m", 1, 30);
+
+        Socket b = Chat.join(Chat.register(), room, 12);
+        for (int i = 31; i <= 40; i++) {
+            a.send("m" + i);
+        }
+        List<JsonObject> got = b.next("message", 28, 20);
+        assertEquals(28, got.size());
+        for (int i = 0; i < got.size(); i++) {
+            assertEquals(13 + i, got.get(i).getJsonNumber("seq").longValueExact());
+            assertEquals("m" + (13 + i), got.get(i).getString("content"));
+        }
+        assertNull(b.next(300));
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void joinAndLeaveGoToTheOtherMembersOnly() throws Exception {
+        Chat.User alice = Chat.register();
+        Chat.User bob = Chat.register();
+        String room = Chat.createRoom(alice);
+        Socket a = Chat.join(alice, room);
+        Thread.sleep(300);
+        Socket b = Chat.join(bob, room);
+
+        JsonObject join = a.next("join", 1, 10).get(0);
+        assertEquals(Set.of("type", "roomId", "userId", "username", "sentAt"), join.keySet());
+        assertEquals(bob.id(), join.getJsonNumber("userId").longValueExact());
+        assertEquals(bob.username(), join.getString("username"));
+        assertEquals(room, join.getString("roomId"));
+
+        b.close();
+        JsonObject leave = a.next("leave", 1, 10).get(0);
+        assertEquals(bob.id(), leave.getJsonNumber("userId").longValueExact());
+        assertTrue(b.frames.stream().noneMatch(f -> f.getString("type").equals("join")), "not to the joiner itself");
+        a.close();
+    }
+
+    // ---- error events: the connection stays open, nothing is stored
+
+    @Test
+    void badMessagesGetErrorEventsAndAreNotStored() throws Exception {
+        Chat.Alone scene = Chat.aloneInANewRoom();
+        Socket s = scene.socket();
+        s.send(" \t ");
+        assertError(s, "invalid_message");
+        s.send("{\"content\":[]}");
+        assertError(s, "invalid_message");
+        s.send("{\"content\":\"x\",\"clientMsgId\":\"" + "i".repeat(65) + "\"}");
+        assertError(s, "invalid_message");
+        s.send("é".repeat(4097));
+        assertError(s, "message_too_large");
+        s.send("é".repeat(4096));
+        assertEquals(1, s.next("message", 1, 10).get(0).getInt("seq"));
+        assertFalse(s.closed.isDone());
+        assertEquals(1, lastSeq(scene));
+        s.close();
+    }
+
+    @Test
+    void messagesPastTheRateLimitGetRateLimitedAndAreNotStored() throws Exception {
+        Chat.Alone scene = Chat.aloneInANewRoom();
+        Socket s = scene.socket();
+        int sent = 320; // the default limit: 100 a second, bursts of 200
+        for (int i = 0; i < sent; i++) {
+            s.send("fast " + i);
+        }
+        int messages = 0;
+        int limited = 0;
+        JsonObject f;
+        while ((f = s.next(1500)) != null) {
+            if (f.getString("type").equals("message")) {
+                messages++;
+            } else if (f.getString("type").equals("error")) {
+                assertEquals("rate_limited", f.getString("code"));
+                limited++;
+            }
+        }
+        assertEquals(sent, messages + limited);
+        assertTrue(limited > 0 && messages >= 200, messages + " stored, " + limited + " limited");
+        assertEquals(messages, lastSeq(scene));
+        assertFalse(s.closed.isDone());
+        s.close();
+    }
+
+    private static long lastSeq(Chat.Alone scene) {
+        var page = Chat.get("/chat/ws/rooms/" + scene.room() + "/messages?limit=1", scene.user()).jsonArray();
+        return page.isEmpty() ? 0 : page.getJsonObject(0).getJsonNumber("seq").longValueExact();
+    }
+
+    private static void assertError(Socket s, String code) throws InterruptedException {
+        JsonObject e = s.next("error", 1, 10).get(0);
+        assertEquals(Set.of("type", "code", "detail"), e.keySet());
+        assertEquals(code, e.getString("code"));
+    }
+
+    // ---- close codes
+
+    @Test
+    void aClientsNormalCloseIsAnswered1000() throws Exception {
+        Socket s = Chat.aloneInANewRoom().socket();
+        s.close();
+        assertEquals(1000, s.closeCode(10));
+    }
+
+    @Test
+    void aBinaryMessageCloses1003() throws Exception {
+        Socket s = Chat.aloneInANewRoom().socket();
+        s.sendBinary(new byte[] {1, 2, 3});
+        assertEquals(1003, s.closeCode(10));
+    }
+
+    @Test
+    void aTextMessageOver16KiBCloses1009() throws Exception {
+        Chat.Alone scene = Chat.aloneInANewRoom();
+        Socket s = scene.socket();
+        s.send("x".repeat(16 * 1024 + 1));
+        assertEquals(1009, s.closeCode(10));
+        assertEquals(0, lastSeq(scene));
+    }
+
+    @Test
+    void logoutClosesTheTokensSocketsWith1008WithinTwoSeconds() throws Exception {
+        Chat.User alice = Chat.register();
+        String room = Chat.createRoom(alice);
+        Socket s = Chat.join(alice, room);
+        Socket other = Chat.join(Chat.register(), room);
+        Thread.sleep(200);
+
+        Http.Response out = Http.send(HttpRequest.newBuilder(GochatSystem.server().uri("/auth/logout"))
+                .header("Authorization", "Bearer " + alice.token()).POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(202, out.status(), out.body());
+        long start = System.nanoTime();
+        assertEquals(1008, s.closeCode(5));
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "closed within 2 s");
+        assertFalse(other.closed.isDone(), "other users stay");
+        other.close();
+    }
+
+    // ---- the handshake
+
+    @Test
+    void withoutAValidTokenTheHandshakeIsRefused401() {
+        String room = Chat.createRoom(Chat.register());
+        for (Map<String, String> headers : List.of(Map.<String, String>of(), Map.of("Authorization", "Bearer nonsense"))) {
+            Socket.Refused r = assertThrows(Socket.HandshakeFailed.class,
+                    () -> Socket.open(Chat.base(), room, "", headers)).refused;
+            assertEquals(401, r.status());
+        }
+    }
+
+    @Test
+    void theCookieWorksLikeTheBearerHeader() throws Exception {
+        Chat.User alice = Chat.register();
+        String room = Chat.createRoom(alice);
+        Socket s = Socket.open(Chat.base(), room, "", Map.of("Cookie", "auth_token=" + alice.token()));
+        s.send("by cookie");
+        assertEquals("by cookie", s.next("message", 1, 10).get(0).getString("content"));
+        s.close();
+    }
+
+    @Test
+    void anUnknownRoomIsRefused404() {
+        Socket.Refused r = assertThrows(Socket.HandshakeFailed.class,
+                () -> Chat.join(Chat.register(), "no-such-room")).refused;
+        assertEquals(404, r.status());
+    }
+
+    @Test
+    void aBadSinceIsRefused400() {
+        Chat.User alice = Chat.register();
+        String room = Chat.createRoom(alice);
+        for (String since : List.of("-1", "x")) {
+            Socket.Refused r = assertThrows(Socket.HandshakeFailed.class,
+                    () -> Socket.open(Chat.base(), room, "?since=" + since, alice.bearer())).refused;
+            assertEquals(400, r.status());
+        }
+    }
+
+    @Test
+    void aForeignOriginIsRefused403AndTheServersOwnAndConfiguredOriginsAreAllowed() throws Exception {
+        Chat.User alice = Chat.register();
+        String room = Chat.createRoom(alice);
+        Map<String, String> foreign = Map.of("Authorization", "Bearer " + alice.token(), "Origin", "https://evil.example");
+        Socket.Refused r = assertThrows(Socket.HandshakeFailed.class, () -> Socket.open(Chat.base(), room, "", foreign)).refused;
+        assertEquals(403, r.status());
+
+        int port = GochatSystem.server().httpPort;
+        for (String origin : List.of("http://localhost:" + port, "https://localhost:" + port, "https://chat.example.org")) {
+            Socket ok = Socket.open(Chat.base(), room, "", Map.of("Authorization", "Bearer " + alice.token(), "Origin", origin));
+            ok.close();
+        }
+    }
+
+    private static Thread started(Runnable work) {
+        Thread t = new Thread(work);
+        t.start();
+        return t;
+    }
+}

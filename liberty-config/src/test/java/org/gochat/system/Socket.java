@@ -1,0 +1,139 @@
+package org.gochat.system;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+/**
+ * A WebSocket client of the chat service (java.net.http over a real socket): records the frames it
+ * receives and how the server closed it.
+ */
+final class Socket implements WebSocket.Listener {
+
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    /** The close code the server sent (or 1006 when the connection broke without one). */
+    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final StringBuilder text = new StringBuilder();
+    private WebSocket ws;
+
+    /** The refusal of a handshake: its HTTP status and body. */
+    record Refused(int status, String body) {
+    }
+
+    /** Opens {@code /chat/ws/joinRoom/{room}}{@code query} with these headers, or throws {@link HandshakeFailed}. */
+    static Socket open(URI base, String room, String query, Map<String, String> headers) {
+        Socket s = new Socket();
+        WebSocket.Builder b = CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        headers.forEach(b::header);
+        URI uri = URI.create(base.toString().replaceFirst("^http", "ws") + "/chat/ws/joinRoom/" + room + query);
+        try {
+            s.ws = b.buildAsync(uri, s).get(20, TimeUnit.SECONDS);
+            return s;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException h) {
+                throw new HandshakeFailed(new Refused(h.getResponse().statusCode(), String.valueOf(h.getResponse().body())));
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static final class HandshakeFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient Refused refused;
+
+        HandshakeFailed(Refused refused) {
+            super("handshake refused with " + refused.status());
+            this.refused = refused;
+        }
+    }
+
+    void send(String message) {
+        ws.sendText(message, true).join();
+    }
+
+    /** Sends {@code prefix + i} for i from {@code from} to {@code to}, then waits until it has them all back. */
+    void sendAndAwait(String prefix, int from, int to) throws InterruptedException {
+        for (int i = from; i <= to; i++) {
+            send(prefix + i);
+        }
+        int n = to - from + 1;
+        if (next("message", n, 30).size() != n) {
+            throw new AssertionError("did not receive its " + n + " messages back");
+        }
+    }
+
+    void sendBinary(byte[] data) {
+        ws.sendBinary(ByteBuffer.wrap(data), true).join();
+    }
+
+    void close() {
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
+    }
+
+    /** The close code, waiting at most {@code seconds}. */
+    int closeCode(int seconds) throws Exception {
+        return closed.get(seconds, TimeUnit.SECONDS);
+    }
+
+    /** The next frame, or null after {@code millis}. */
+    JsonObject next(long millis) throws InterruptedException {
+        return frames.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** The next {@code n} frames of this type (skipping others), or fewer when {@code seconds} pass first. */
+    List<JsonObject> next(String type, int n, int seconds) throws InterruptedException {
+        List<JsonObject> found = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (found.size() < n) {
+            JsonObject f = frames.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (f == null) {
+                break;
+            }
+            if (type.equals(f.getString("type"))) {
+                found.add(f);
+            }
+        }
+        return found;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        text.append(data);
+        if (last) {
+            frames.add(Json.createReader(new StringReader(text.toString())).readObject());
+            text.setLength(0);
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closed.complete(statusCode);
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        closed.complete(1006);
+    }
+}
