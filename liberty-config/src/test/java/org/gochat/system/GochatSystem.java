@@ -2,6 +2,7 @@ package org.gochat.system;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -13,6 +14,9 @@ import org.junit.jupiter.api.extension.ExtensionContext.Store.CloseableResource;
  * a PostgreSQL owned by the tests, and one GoChat server pointed at it through GOCHAT_DB_URL.
  */
 public final class GochatSystem implements BeforeAllCallback {
+
+    /** The Admin Center administrator's password of this run (the server has no default). */
+    static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
 
     private static Running running;
 
@@ -31,8 +35,8 @@ public final class GochatSystem implements BeforeAllCallback {
 
     /**
      * The environment of the system server, for any further server of the same system: the same
-     * database and token key, a low password-hash cost so tests do not wait on hashing, and one
-     * extra allowed WebSocket origin.
+     * database, token key and administrator, a low password-hash cost so tests do not wait on
+     * hashing, and one extra allowed WebSocket origin.
      */
     public static Map<String, String> environment(TestPostgres postgres) {
         return Map.of(
@@ -41,7 +45,8 @@ public final class GochatSystem implements BeforeAllCallback {
                 "GOCHAT_DB_PASSWORD", "postgres",
                 "GOCHAT_JWT_KEY", Path.of("target/it-jwt-key.pem").toAbsolutePath().toString(),
                 "GOCHAT_PASSWORD_ITERATIONS", "1000",
-                "GOCHAT_ALLOWED_ORIGINS", "https://chat.example.org");
+                "GOCHAT_ALLOWED_ORIGINS", "https://chat.example.org",
+                "GOCHAT_ADMIN_PASSWORD", ADMIN_PASSWORD);
     }
 
     private static synchronized Running start() {

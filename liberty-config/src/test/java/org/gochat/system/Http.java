@@ -45,8 +45,12 @@ final class Http {
     }
 
     static Response send(HttpRequest.Builder request) {
+        return send(CLIENT, request);
+    }
+
+    static Response send(HttpClient client, HttpRequest.Builder request) {
         try {
-            HttpResponse<String> r = CLIENT.send(request.timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.headers(), r.body());
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package org.gochat.system;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,12 +10,17 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * One GoChat server, a copy of the assembled server (target/liberty/wlp/usr/servers/gochat) under
@@ -49,6 +55,27 @@ final class LibertyServer implements AutoCloseable {
 
     URI uri(String path) {
         return URI.create("http://localhost:" + httpPort + path);
+    }
+
+    URI httpsUri(String path) {
+        return URI.create("https://localhost:" + httpsPort + path);
+    }
+
+    /** TLS that trusts this server's own certificate (generated on first start in resources/security/key.p12). */
+    SSLContext tls() {
+        try (InputStream in = Files.newInputStream(serverDir().resolve("resources/security/key.p12"))) {
+            KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            keyStore.load(in, env.getOrDefault("GOCHAT_KEYSTORE_PASSWORD", "gochat-keystore").toCharArray());
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(keyStore);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     LibertyServer start() {
