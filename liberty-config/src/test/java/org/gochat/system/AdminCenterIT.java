@@ -8,8 +8,6 @@ import java.net.HttpCookie;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,14 +44,14 @@ class AdminCenterIT {
         URI api = server().httpsUri(ADMIN_API);
 
         assertEquals(200, Http.send(client, HttpRequest.newBuilder(api)
-                .header("Authorization", basic("admin", GochatSystem.ADMIN_PASSWORD))).status());
+                .header("Authorization", Http.basic("admin", GochatSystem.ADMIN_PASSWORD))).status());
 
         Http.Response anonymous = Http.send(client, HttpRequest.newBuilder(api));
         assertEquals(401, anonymous.status());
         assertTrue(anonymous.header("WWW-Authenticate").startsWith("Basic"), anonymous.header("WWW-Authenticate"));
 
         assertEquals(401, Http.send(client, HttpRequest.newBuilder(api)
-                .header("Authorization", basic("admin", "wrong"))).status());
+                .header("Authorization", Http.basic("admin", "wrong"))).status());
     }
 
     @Test
@@ -81,10 +79,6 @@ class AdminCenterIT {
 
     private static HttpClient browser() {
         return HttpClient.newBuilder().sslContext(server().tls()).cookieHandler(new CookieManager()).build();
-    }
-
-    private static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     private static LibertyServer server() {

@@ -7,7 +7,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -38,6 +40,11 @@ final class Http {
     }
 
     private Http() {
+    }
+
+    /** An {@code Authorization} header value for HTTP basic authentication. */
+    static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     static Response get(URI uri) {
