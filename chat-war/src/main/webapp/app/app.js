@@ -110,12 +110,17 @@ function route() {
   }
 }
 
+async function listRooms() {
+  const rooms = await api('GET', '/chat/ws/getRooms');
+  rooms.forEach((r) => roomNames.set(r.id, r.name));
+  return rooms;
+}
+
 async function showRooms() {
   show('rooms-view');
   try {
-    const rooms = await api('GET', '/chat/ws/getRooms');
+    const rooms = await listRooms();
     const items = rooms.map((r) => {
-      roomNames.set(r.id, r.name);
       const link = el('a', null, r.name);
       link.href = `#room/${encodeURIComponent(r.id)}`;
       const li = el('li');
@@ -150,15 +155,17 @@ async function openRoom(id) {
   closeRoom();
   // lastSeq: the highest seq shown, where a resumed connection continues (since=lastSeq).
   const r = room = { id, socket: null, lastSeq: 0, oldestSeq: 0, seen: new Set(), attempt: 0, timer: 0 };
-  $('room-title').textContent = roomNames.get(id) ?? id;
+  $('room-title').textContent = roomNames.get(id) ?? '';
   $('messages').replaceChildren();
   $('load-older').hidden = true;
   setConnection('connecting', 'Connecting…');
   show('room-view');
   notify('');
   try {
+    if (!roomNames.has(id)) await listRooms();  // opened from a link or a reload
     const latest = await api('GET', historyPath(id));
     if (room !== r) return;
+    $('room-title').textContent = roomNames.get(id) ?? id;
     latest.forEach(addMessage);
     $('load-older').hidden = latest.length < PAGE_SIZE;
     scrollToEnd();
