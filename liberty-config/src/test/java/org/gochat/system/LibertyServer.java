@@ -26,7 +26,7 @@ import javax.net.ssl.TrustManagerFactory;
  * One GoChat server, a copy of the assembled server (target/liberty/wlp/usr/servers/gochat) under
  * its own name, started with the real {@code bin/server} script and the given environment.
  */
-final class LibertyServer implements AutoCloseable {
+public final class LibertyServer implements AutoCloseable {
 
     private static final Path WLP = Path.of(System.getProperty("gochat.wlp.dir", "target/liberty/wlp"));
 
@@ -36,7 +36,7 @@ final class LibertyServer implements AutoCloseable {
     final int httpsPort = Ports.free();
 
     /** A server named {@code name}, laid out from the assembled one; {@code env} adds to the ports. */
-    LibertyServer(String name, Map<String, String> env) {
+    public LibertyServer(String name, Map<String, String> env) {
         this.name = name;
         this.env.putAll(env);
         this.env.put("GOCHAT_HTTP_PORT", String.valueOf(httpPort));
@@ -53,7 +53,7 @@ final class LibertyServer implements AutoCloseable {
         return serverDir().resolve("logs/messages.log");
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://localhost:" + httpPort + path);
     }
 
@@ -78,13 +78,13 @@ final class LibertyServer implements AutoCloseable {
         }
     }
 
-    LibertyServer start() {
+    public LibertyServer start() {
         run("start", Duration.ofMinutes(3));
         awaitReady(Duration.ofMinutes(2));
         return this;
     }
 
-    void stop() {
+    public void stop() {
         run("stop", Duration.ofMinutes(2));
     }
 

@@ -7,18 +7,18 @@ import java.nio.file.Path;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /** A real PostgreSQL owned by the test JVM, so tests can stop and restart it under a running server. */
-final class TestPostgres {
+public final class TestPostgres {
 
     private final Path dataDir;
     private final int port;
     private EmbeddedPostgres postgres;
 
-    TestPostgres(Path dataDir) {
+    public TestPostgres(Path dataDir) {
         this.dataDir = dataDir;
         this.port = Ports.free();
     }
 
-    synchronized TestPostgres start() {
+    public synchronized TestPostgres start() {
         try {
             postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
@@ -32,7 +32,7 @@ final class TestPostgres {
         }
     }
 
-    synchronized void stop() {
+    public synchronized void stop() {
         try {
             if (postgres != null) {
                 postgres.close();
@@ -43,7 +43,7 @@ final class TestPostgres {
         }
     }
 
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return "jdbc:postgresql://localhost:" + port + "/postgres";
     }
 }

@@ -100,7 +100,7 @@ public class Hub {
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
         Database.ensureReady();
         int perSecond = Settings.getInt("GOCHAT_WS_RATE", 100);
-        limits = new Limits(Settings.getInt("GOCHAT_WS_QUEUE", 2048), perSecond, 2 * perSecond,
+        limits = new Limits(Settings.getInt("GOCHAT_WS_QUEUE", 8192), perSecond, 2 * perSecond,
                 TimeUnit.SECONDS.toNanos(Settings.getInt("GOCHAT_WS_SEND_TIMEOUT", 10)));
         idleTimeoutSeconds = Settings.getInt("GOCHAT_WS_IDLE_TIMEOUT", 120);
         delivered = metrics.counter("gochat.messages.delivered");
