@@ -30,16 +30,20 @@ public class Users {
 
     /** Who follows {@code id}, by id, after {@code after}; 404 for an unknown user. */
     public List<UserRef> followers(long id, long after, int limit) {
-        return page("SELECT u.id, u.username FROM user_followers f JOIN users u ON u.id = f.follower_id "
-                + "WHERE f.following_id = ?1 AND f.follower_id > ?2 ORDER BY f.follower_id LIMIT ?3", id, after, limit);
+        return page("SELECT u.id, u.username FROM (SELECT follower_id AS id FROM user_followers "
+                + "WHERE following_id = ?1 AND follower_id > ?2 ORDER BY follower_id LIMIT ?3) f "
+                + "JOIN users u ON u.id = f.id ORDER BY u.id", id, after, limit);
     }
 
     /** Whom {@code id} follows, by id, after {@code after}; 404 for an unknown user. */
     public List<UserRef> following(long id, long after, int limit) {
-        return page("SELECT u.id, u.username FROM user_followers f JOIN users u ON u.id = f.following_id "
-                + "WHERE f.follower_id = ?1 AND f.following_id > ?2 ORDER BY f.following_id LIMIT ?3", id, after, limit);
+        return page("SELECT u.id, u.username FROM (SELECT following_id AS id FROM user_followers "
+                + "WHERE follower_id = ?1 AND following_id > ?2 ORDER BY following_id LIMIT ?3) f "
+                + "JOIN users u ON u.id = f.id ORDER BY u.id", id, after, limit);
     }
 
+    // The page of ids first, then their names: joined the other way round, PostgreSQL may walk users
+    // from the first id to the page (a merge join), which grows with the position of the page.
     private List<UserRef> page(String sql, long id, long after, int limit) {
         requireExists(id);
         @SuppressWarnings("unchecked")

@@ -1,0 +1,84 @@
+package org.gochat.system;
+
+import static org.gochat.system.Social.assertProblem;
+import static org.gochat.system.Social.delete;
+import static org.gochat.system.Social.execute;
+import static org.gochat.system.Social.follow;
+import static org.gochat.system.Social.get;
+import static org.gochat.system.Social.number;
+import static org.gochat.system.Social.post;
+import static org.gochat.system.Social.register;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.UUID;
+
+import jakarta.json.Json;
+
+import org.gochat.system.Social.User;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** DELETE /user/delete: everything of the user goes, nothing of anyone else, and its tokens stop working. */
+@ExtendWith(GochatSystem.class)
+class AccountDeletionIT {
+
+    @Test
+    void deletesTheUserItsEdgesAndPostsAndRejectsItsTokensEverywhere() throws Exception {
+        User gone = register();
+        User followed = register();
+        User fan = register();
+        User bystander = register();
+        follow(gone, followed);
+        follow(fan, gone);
+        follow(fan, followed);
+        follow(bystander, fan);
+        long goneDeletedPost = id(post("/user/posts", gone, "{\"content\":\"bye\"}"));
+        post("/user/posts", gone, "{\"content\":\"bye again\"}");
+        long kept = id(post("/user/posts", followed, "{\"content\":\"still here\"}"));
+        String room = "r-" + UUID.randomUUID();
+        execute("INSERT INTO rooms (id, name, created_by) VALUES (?, 'r', ?)", room, gone.id());
+        execute("INSERT INTO messages (room_id, seq, user_id, username, content, sent_at) VALUES (?, 1, ?, ?, 'hi', now())",
+                room, gone.id(), gone.username());
+
+        Http.Response deleted = delete("/user/delete", gone);
+
+        assertEquals(204, deleted.status(), deleted.body());
+        assertEquals("", deleted.body());
+        assertProblem(get("/user/me", gone), 401);
+        assertProblem(get("/user/feed", gone), 401);
+        assertProblem(post("/user/posts", gone, "{\"content\":\"ghost\"}"), 401);
+        assertProblem(delete("/user/delete", gone), 401);
+        assertProblem(get("/chat/ws/getRooms", gone), 401);
+        assertProblem(post("/auth/logout", gone, null), 401);
+
+        assertProblem(get("/user/" + gone.id(), fan), 404);
+        assertProblem(get("/user/posts/" + goneDeletedPost, fan), 404);
+        assertEquals(0, number("SELECT count(*) FROM users WHERE id = ?", gone.id()));
+        assertEquals(0, number("SELECT count(*) FROM posts WHERE author_id = ?", gone.id()));
+        assertEquals(0, number("SELECT count(*) FROM user_followers WHERE ? IN (follower_id, following_id)", gone.id()));
+        assertEquals(1, number("SELECT count(*) FROM deleted_users WHERE user_id = ?", gone.id()));
+
+        assertEquals(counts(1, 0), counts(followed, fan));
+        assertEquals(counts(1, 1), counts(fan, fan));
+        assertEquals(counts(0, 1), counts(bystander, fan));
+        assertEquals(200, get("/user/posts/" + kept, fan).status());
+        assertEquals(1, number("SELECT count(*) FROM user_followers WHERE follower_id = ? AND following_id = ?",
+                fan.id(), followed.id()));
+        assertEquals(1, number("SELECT count(*) FROM rooms WHERE id = ? AND created_by IS NULL", room));
+        assertEquals(1, number("SELECT count(*) FROM messages WHERE room_id = ? AND username = ?", room, gone.username()));
+    }
+
+    private static jakarta.json.JsonObject counts(long followers, long following) {
+        return Json.createObjectBuilder().add("followers", followers).add("following", following).build();
+    }
+
+    private static jakarta.json.JsonObject counts(User user, User asker) {
+        var profile = get("/user/" + user.id(), asker).json();
+        return counts(profile.getJsonNumber("followers").longValue(), profile.getJsonNumber("following").longValue());
+    }
+
+    private static long id(Http.Response created) {
+        assertEquals(201, created.status(), created.body());
+        return created.json().getJsonNumber("id").longValueExact();
+    }
+}
