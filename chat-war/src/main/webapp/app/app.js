@@ -3,6 +3,8 @@
 // (credentials 'same-origin') and the WebSocket handshake carries it like any same-origin request.
 // All user content goes into the page through textContent, never as markup.
 
+import { followButton, initTimeline, loadFollowing, resetTimeline, showTimeline } from './timeline.js';
+
 const PAGE_SIZE = 50;
 const RECONNECT_CODES = new Set([1001, 1006, 1011, 1012, 1013]);
 const MAX_BACKOFF_MS = 8000;
@@ -21,7 +23,7 @@ class ApiError extends Error {
   }
 }
 
-async function api(method, path, body) {
+export async function api(method, path, body) {
   const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
@@ -33,7 +35,7 @@ async function api(method, path, body) {
   return json;
 }
 
-function el(tag, className, text) {
+export function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -46,11 +48,11 @@ function notify(text, isError = false) {
 }
 
 function show(view) {
-  for (const id of ['auth-view', 'rooms-view', 'room-view']) $(id).hidden = id !== view;
+  for (const id of ['auth-view', 'rooms-view', 'room-view', 'timeline-view']) $(id).hidden = id !== view;
 }
 
 /** What every failed call does: a lost session signs out, anything else is shown. */
-function fail(error) {
+export function fail(error) {
   if (error.status === 401) signedOut('Your session has ended. Please log in again.');
   else notify(error instanceof ApiError ? error.message : 'The server cannot be reached.', true);
 }
@@ -61,11 +63,13 @@ function signedIn(user) {
   me = user;
   $('me').textContent = me.username;
   $('session').hidden = false;
+  loadFollowing(me);
   route();
 }
 
 function signedOut(message) {
   closeRoom();
+  resetTimeline();
   me = null;
   $('session').hidden = true;
   history.replaceState(null, '', location.pathname);
@@ -96,10 +100,16 @@ async function logout() {
   signedOut('Signed out.');
 }
 
-// ---- Navigation: #rooms or #room/<id> --------------------------------------------------------------
+// ---- Navigation: #rooms, #room/<id> or #timeline ------------------------------------------------
 
 function route() {
   if (!me) return;
+  if (location.hash === '#timeline') {
+    closeRoom();
+    show('timeline-view');
+    showTimeline(me);
+    return;
+  }
   const match = location.hash.match(/^#room\/(.+)$/);
   if (match) {
     const id = decodeURIComponent(match[1]);
@@ -292,7 +302,9 @@ function addMessage(m) {
   item.dataset.seq = m.seq;
   const time = el('time', null, new Date(m.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
   time.dateTime = m.sentAt;
-  item.append(el('span', 'author', m.username), ' ', time, el('p', 'content', m.content));
+  item.append(el('span', 'author', m.username), ' ', time);
+  if (m.userId !== me.id) item.append(' ', followButton(me, { id: m.userId, username: m.username }));
+  item.append(el('p', 'content', m.content));
 
   // Before the first message with a greater seq, searching from the end where new ones land.
   const list = $('messages');
@@ -331,6 +343,7 @@ $('leave-room').addEventListener('click', () => { location.hash = '#rooms'; });
 $('load-older').addEventListener('click', loadOlder);
 $('send-form').addEventListener('submit', send);
 window.addEventListener('hashchange', route);
+initTimeline(() => me);
 
 try {
   signedIn(await api('GET', '/user/me'));
