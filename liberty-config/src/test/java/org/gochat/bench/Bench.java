@@ -1,0 +1,114 @@
+package org.gochat.bench;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.function.IntFunction;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import org.gochat.system.GochatSystem;
+import org.gochat.system.LibertyServer;
+import org.gochat.system.TestPostgres;
+
+/** What the user-service benchmarks share: a PostgreSQL and a server of their own, real tokens, timing. */
+final class Bench implements AutoCloseable {
+
+    record User(long id, String token) {
+    }
+
+    private final Path data;
+    final TestPostgres postgres;
+    final LibertyServer server;
+    final HttpClient client = HttpClient.newHttpClient();
+
+    Bench(String name) throws IOException {
+        data = Files.createTempDirectory("gochat-" + name);
+        postgres = new TestPostgres(data).start();
+        try {
+            server = new LibertyServer("gochat-" + name, GochatSystem.environment(postgres)).start();
+        } catch (RuntimeException e) {
+            postgres.stop();
+            throw e;
+        }
+    }
+
+    User register() throws Exception {
+        String name = "b" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        String body = Json.createObjectBuilder().add("username", name).add("email", name + "@example.org")
+                .add("password", "correct horse").build().toString();
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(server.uri("/auth/register"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException("register: " + r.statusCode() + " " + r.body());
+        }
+        JsonObject json = Json.createReader(new StringReader(r.body())).readObject();
+        return new User(json.getJsonObject("user").getJsonNumber("id").longValueExact(), json.getString("token"));
+    }
+
+    HttpRequest.Builder request(String path, User user) {
+        return HttpRequest.newBuilder(server.uri(path)).header("Authorization", "Bearer " + user.token());
+    }
+
+    /** Sends {@code n} requests one after another (after {@code n / 5} to warm up); prints p50 and p99. */
+    void latency(String label, int n, IntFunction<URI> uri, User user) throws Exception {
+        for (int i = 0; i < n / 5; i++) {
+            send(uri.apply(i), user);
+        }
+        long[] nanos = new long[n];
+        for (int i = 0; i < n; i++) {
+            URI u = uri.apply(i);
+            long start = System.nanoTime();
+            send(u, user);
+            nanos[i] = System.nanoTime() - start;
+        }
+        Arrays.sort(nanos);
+        System.out.printf("%-40s n=%d  p50 %.2f ms  p99 %.2f ms  max %.2f ms%n", label, n,
+                nanos[n / 2] / 1e6, nanos[(int) (n * 0.99)] / 1e6, nanos[n - 1] / 1e6);
+    }
+
+    private void send(URI uri, User user) throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri)
+                .header("Authorization", "Bearer " + user.token()).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(uri + ": " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    /** Runs statements on an autocommit connection (so VACUUM works). */
+    void sql(String... statements) throws SQLException {
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "postgres");
+                Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } finally {
+            postgres.stop();
+            try (var files = Files.walk(data)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                System.err.println("could not delete " + data + ": " + e);
+            }
+        }
+    }
+}
