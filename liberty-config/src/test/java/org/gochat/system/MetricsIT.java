@@ -1,0 +1,45 @@
+package org.gochat.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@code /metrics} carries the application's own figures, each from the service that knows it. */
+@ExtendWith(GochatSystem.class)
+class MetricsIT {
+
+    @Test
+    void theChatFiguresAreExported() throws InterruptedException {
+        Chat.Alone alone = Chat.aloneInANewRoom();
+        try {
+            alone.socket().sendAndAwait("counted ", 1, 1); // stored, then delivered back to its sender
+
+            String metrics = applicationMetrics();
+            assertTrue(value(metrics, "gochat_ws_sessions") >= 1, metrics);
+            assertTrue(value(metrics, "gochat_messages_stored_total") >= 1, metrics);
+            assertTrue(value(metrics, "gochat_messages_delivered_total") >= 1, metrics);
+            assertTrue(value(metrics, "gochat_ws_slowConsumersClosed_total") >= 0, metrics);
+        } finally {
+            alone.socket().close();
+        }
+    }
+
+    private static String applicationMetrics() {
+        Http.Response response = Http.get(GochatSystem.server().uri("/metrics?scope=application"));
+        assertEquals(200, response.status());
+        return response.body();
+    }
+
+    /** The value of a metric in the Prometheus text, failing when it is absent. */
+    private static double value(String metrics, String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*mp_scope=\"application\"[^}]*\\} (\\S+)$")
+                .matcher(metrics);
+        assertTrue(m.find(), () -> name + " is not in " + metrics);
+        return Double.parseDouble(m.group(1));
+    }
+}
