@@ -14,12 +14,16 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
 
+import javax.naming.InitialContext;
+
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.transaction.UserTransaction;
 
+import org.gochat.auth.control.Accounts;
 import org.gochat.auth.control.Passwords;
 import org.gochat.auth.control.Sessions;
 import org.gochat.web.Authentication;
@@ -51,6 +55,9 @@ class TokensIT {
 
     @Inject
     Sessions sessions;
+
+    @Inject
+    Accounts accounts;
 
     /** The request this test runs in (the test runner's own). */
     @Inject
@@ -104,7 +111,7 @@ class TokensIT {
     @Test
     void aLoggedOutTokenIsRevoked() {
         String name = "t" + UUID.randomUUID().toString().substring(0, 8);
-        Sessions.Session session = sessions.register(name, name + "@example.org", "correct horse");
+        Sessions.Session session = join(sessions.register(name, name + "@example.org", "correct horse"));
         HttpServletRequest request = withHeader("Authorization", "Bearer " + session.token().token());
         Caller caller = Authentication.require(request);
 
@@ -116,26 +123,59 @@ class TokensIT {
 
     @Test
     void passwordHashesAreSaltedPbkdf2WithTheirParameters() {
-        String hash = passwords.hash("correct horse battery");
+        String hash = join(passwords.hash("correct horse battery"));
         String[] parts = hash.split("\\$");
         assertEquals("pbkdf2-sha256", parts[0]);
         assertTrue(Integer.parseInt(parts[1]) >= 600_000, hash);
         assertEquals(16, Base64.getDecoder().decode(parts[2]).length);
         assertEquals(32, Base64.getDecoder().decode(parts[3]).length);
 
-        assertTrue(passwords.matches("correct horse battery", hash));
-        assertFalse(passwords.matches("correct horse batterz", hash));
-        assertNotEquals(hash, passwords.hash("correct horse battery"));
+        assertEquals(new Passwords.Check(true, null), join(passwords.check("correct horse battery", hash)));
+        assertEquals(new Passwords.Check(false, null), join(passwords.check("correct horse batterz", hash)));
+        assertNotEquals(hash, join(passwords.hash("correct horse battery")));
         assertFalse(passwords.isOutdated(hash));
     }
 
     @Test
-    void aHashWithFewerIterationsIsOutdatedButStillMatches() {
+    void aHashWithFewerIterationsIsOutdatedAndAMatchBringsAStrongerOne() {
         String weak = "pbkdf2-sha256$1000$" + hashOf("secret password", 1000);
         assertTrue(passwords.isOutdated(weak));
-        assertTrue(passwords.matches("secret password", weak));
-        assertFalse(passwords.matches("secret passwore", weak));
-        assertFalse(passwords.matches("secret password", "garbage"));
+
+        Passwords.Check check = join(passwords.check("secret password", weak));
+        assertTrue(check.matches());
+        assertTrue(check.upgradedHash().startsWith("pbkdf2-sha256$600000$"), check.upgradedHash());
+        assertTrue(join(passwords.check("secret password", check.upgradedHash())).matches());
+
+        assertEquals(new Passwords.Check(false, null), join(passwords.check("secret passwore", weak)));
+        assertEquals(new Passwords.Check(false, null), join(passwords.check("secret password", "garbage")));
+        assertEquals(new Passwords.Check(false, null), join(passwords.check("secret password", null)));
+    }
+
+    @Test
+    void aLoginUpgradesAHashMadeWithFewerIterations() throws Exception {
+        String name = "h" + UUID.randomUUID().toString().substring(0, 8);
+        String email = name + "@example.org";
+        String weak = "pbkdf2-sha256$1000$" + hashOf("secret password", 1000);
+        accounts.create(name, email, weak);
+
+        join(sessions.login(email, "secret password", "198.51.100.7"));
+
+        String upgraded = storedHash(email);
+        assertTrue(upgraded.startsWith("pbkdf2-sha256$600000$"), upgraded);
+        assertTrue(join(passwords.check("secret password", upgraded)).matches());
+        join(sessions.login(email, "secret password", "198.51.100.7"));
+        assertEquals(upgraded, storedHash(email));
+    }
+
+    /** Read in a transaction of its own: outside one, this request's earlier reads may be served again. */
+    private String storedHash(String email) throws Exception {
+        UserTransaction tx = (UserTransaction) new InitialContext().lookup("java:comp/UserTransaction");
+        tx.begin();
+        try {
+            return accounts.byEmail(email).orElseThrow().getPasswordHash();
+        } finally {
+            tx.rollback();
+        }
     }
 
     /** Salt and hash, in the stored form, computed here independently of Passwords. */
@@ -150,6 +190,10 @@ class TokensIT {
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static <T> T join(java.util.concurrent.CompletionStage<T> stage) {
+        return stage.toCompletableFuture().join();
     }
 
     private HttpServletRequest withHeader(String name, String value) {

@@ -79,6 +79,17 @@ class AuthIT {
     }
 
     @Test
+    void failedLoginsAndTheHashingQueueAreMetrics() {
+        AuthIT.assertProblem(login("nobody-" + unique() + "@example.org", "wrong horse"), 401);
+
+        Http.Response metrics = Http.get(GochatSystem.server().uri("/metrics?scope=application"));
+
+        assertEquals(200, metrics.status());
+        assertTrue(metrics.body().lines().anyMatch(l -> l.startsWith("gochat_logins_failed_total{")), metrics.body());
+        assertTrue(metrics.body().lines().anyMatch(l -> l.startsWith("gochat_passwordHash_queueDepth{")), metrics.body());
+    }
+
+    @Test
     void logoutRevokesTheTokenAndClearsTheCookie() {
         String name = unique();
         String token = register(name, name + "@example.org", "correct horse").json().getString("token");

@@ -43,10 +43,15 @@ public final class GochatSystem implements BeforeAllCallback {
                 "GOCHAT_DB_URL", postgres.jdbcUrl(),
                 "GOCHAT_DB_USER", "postgres",
                 "GOCHAT_DB_PASSWORD", "postgres",
-                "GOCHAT_JWT_KEY", Path.of("target/it-jwt-key.pem").toAbsolutePath().toString(),
+                "GOCHAT_JWT_KEY", jwtKey().toString(),
                 "GOCHAT_PASSWORD_ITERATIONS", "1000",
                 "GOCHAT_ALLOWED_ORIGINS", "https://chat.example.org",
                 "GOCHAT_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    }
+
+    /** The token signing key of the system's servers; the server creates it on first start. */
+    static Path jwtKey() {
+        return Path.of("target/it-jwt-key.pem").toAbsolutePath();
     }
 
     private static synchronized Running start() {

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
@@ -15,6 +18,8 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -55,7 +60,7 @@ public class AuthResource {
     @Path("register")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response register(JsonValue body) {
+    public void register(JsonValue body, @Suspended AsyncResponse response) {
         List<Problem.FieldError> errors = new ArrayList<>();
         String username = field(body, "username", errors);
         String email = field(body, "email", errors);
@@ -72,17 +77,17 @@ public class AuthResource {
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
-        Session session = sessions.register(username, email, password);
-        return withCookie(Response.status(Response.Status.CREATED), session)
-                .header(HttpHeaders.LOCATION, "/user/" + session.account().getId())
-                .build();
+        boolean secure = request.isSecure();
+        resume(response, sessions.register(username, email, password), session ->
+                withCookie(Response.status(Response.Status.CREATED), session, secure)
+                        .header(HttpHeaders.LOCATION, "/user/" + session.account().getId()));
     }
 
     @POST
     @Path("login")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response login(JsonValue body) {
+    public void login(JsonValue body, @Suspended AsyncResponse response) {
         List<Problem.FieldError> errors = new ArrayList<>();
         String email = field(body, "email", errors);
         String password = field(body, "password", errors);
@@ -95,29 +100,42 @@ public class AuthResource {
         if (!errors.isEmpty()) {
             throw ProblemException.invalid(errors);
         }
-        Session session = sessions.login(email, password, request.getRemoteAddr());
-        return withCookie(Response.ok(), session).build();
+        boolean secure = request.isSecure();
+        resume(response, sessions.login(email, password, request.getRemoteAddr()),
+                session -> withCookie(Response.ok(), session, secure));
     }
 
     @POST
     @Path("logout")
     public Response logout() {
         sessions.logout(Authentication.require(request));
-        return Response.accepted().header(HttpHeaders.SET_COOKIE, cookie("", Duration.ZERO)).build();
+        return Response.accepted().header(HttpHeaders.SET_COOKIE, cookie("", Duration.ZERO, request.isSecure())).build();
     }
 
-    private Response.ResponseBuilder withCookie(Response.ResponseBuilder response, Session session) {
+    /** Answers once hashing is done, on the hashing pool's thread: waiting never holds a request thread. */
+    private static void resume(AsyncResponse response, CompletionStage<Session> session,
+            Function<Session, Response.ResponseBuilder> success) {
+        session.whenComplete((s, failure) -> {
+            if (failure == null) {
+                response.resume(success.apply(s).build());
+            } else {
+                response.resume(failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
+            }
+        });
+    }
+
+    private static Response.ResponseBuilder withCookie(Response.ResponseBuilder response, Session session, boolean secure) {
         Duration maxAge = Duration.between(Instant.now(), session.token().expiresAt());
         return response
-                .header(HttpHeaders.SET_COOKIE, cookie(session.token().token(), maxAge))
+                .header(HttpHeaders.SET_COOKIE, cookie(session.token().token(), maxAge, secure))
                 .entity(new SessionView(
                         new UserView(session.account().getId(), session.account().getUsername(), session.account().getEmail()),
                         session.token().token(), session.token().expiresAt()));
     }
 
-    private String cookie(String value, Duration maxAge) {
+    private static String cookie(String value, Duration maxAge, boolean secure) {
         return Authentication.COOKIE + "=" + value + "; Path=/; Max-Age=" + Math.max(0, maxAge.toSeconds())
-                + "; HttpOnly; SameSite=Strict" + (request.isSecure() ? "; Secure" : "");
+                + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
     }
 
     /** A required non-empty string field; otherwise an error for it and null. */

@@ -4,16 +4,27 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.annotation.Gauge;
 import org.gochat.db.Settings;
 import org.gochat.web.ProblemException;
 
@@ -23,27 +34,30 @@ import org.gochat.web.ProblemException;
  * {@code pbkdf2-sha256$<iterations>$<salt>$<hash>} so a hash made with fewer iterations than
  * configured is recognised and upgraded.
  *
- * <p>Hashing is slow on purpose, so at most {@code GOCHAT_PASSWORD_HASH_THREADS} hashes run at once
- * (default: one less than the processors, at least one) and at most
- * {@code GOCHAT_PASSWORD_HASH_QUEUE} more wait; past that, or after waiting
- * {@code GOCHAT_PASSWORD_HASH_WAIT_MS}, the request gets 503: a flood of logins cannot take the
- * whole server.
+ * <p>Hashing is slow on purpose, so it runs on a pool of its own, never on the request threads:
+ * {@code GOCHAT_PASSWORD_HASH_THREADS} threads (default: one less than the processors, at least
+ * one) and a queue of {@code GOCHAT_PASSWORD_HASH_QUEUE} (64). When both are full the request gets
+ * 503 at once: a flood of logins cannot take the server's threads or its other routes.
  */
 @ApplicationScoped
 public class Passwords {
+
+    /** The outcome of a check: whether the password matched, and a stronger hash of it when the stored one is outdated. */
+    public record Check(boolean matches, String upgradedHash) {
+    }
 
     static final String SCHEME = "pbkdf2-sha256";
     private static final int SALT_BYTES = 16;
     private static final int HASH_BITS = 256;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    @Resource
+    ManagedThreadFactory threadFactory;
+
     private int iterations;
-    private int maxWaiting;
-    private long maxWaitMillis;
-    private Semaphore slots;
-    private final AtomicInteger waiting = new AtomicInteger();
+    private ThreadPoolExecutor pool;
     /** Checked when the email is unknown, so that takes as long as a wrong password. */
-    private volatile String dummy;
+    private String dummy;
 
     @PostConstruct
     void configure() {
@@ -51,48 +65,34 @@ public class Passwords {
         if (iterations < 1) {
             throw new IllegalStateException("GOCHAT_PASSWORD_ITERATIONS must be positive");
         }
-        int threads = Settings.getInt("GOCHAT_PASSWORD_HASH_THREADS",
-                Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
-        slots = new Semaphore(Math.max(1, threads), true);
-        maxWaiting = Settings.getInt("GOCHAT_PASSWORD_HASH_QUEUE", 64);
-        maxWaitMillis = Settings.getInt("GOCHAT_PASSWORD_HASH_WAIT_MS", 10_000);
+        int threads = Math.max(1, Settings.getInt("GOCHAT_PASSWORD_HASH_THREADS",
+                Runtime.getRuntime().availableProcessors() - 1));
+        int queue = Settings.getInt("GOCHAT_PASSWORD_HASH_QUEUE", 64);
+        BlockingQueue<Runnable> waiting = queue > 0 ? new ArrayBlockingQueue<>(queue) : new SynchronousQueue<>();
+        pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, waiting, threadFactory,
+                new ThreadPoolExecutor.AbortPolicy());
+        dummy = hashNow(Long.toHexString(RANDOM.nextLong()));
+    }
+
+    @PreDestroy
+    void stop() {
+        pool.shutdownNow();
     }
 
     /** A new salted hash of the password with the configured parameters. */
-    public String hash(String password) {
-        byte[] salt = new byte[SALT_BYTES];
-        RANDOM.nextBytes(salt);
-        byte[] hash = bounded(() -> pbkdf2(password, salt, iterations));
-        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-        return SCHEME + "$" + iterations + "$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
+    public CompletionStage<String> hash(String password) {
+        return submit(() -> hashNow(password));
     }
 
-    /** Whether the password matches the stored hash; a malformed hash matches nothing. */
-    public boolean matches(String password, String stored) {
-        String[] parts = stored.split("\\$");
-        if (parts.length != 4 || !SCHEME.equals(parts[0])) {
-            return false;
-        }
-        int storedIterations;
-        byte[] salt;
-        byte[] expected;
-        try {
-            storedIterations = Integer.parseInt(parts[1]);
-            salt = Base64.getDecoder().decode(parts[2]);
-            expected = Base64.getDecoder().decode(parts[3]);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        byte[] actual = bounded(() -> pbkdf2(password, salt, storedIterations));
-        return MessageDigest.isEqual(expected, actual);
-    }
-
-    /** Spends the time of a real check, for an account that does not exist. */
-    public void matchNothing(String password) {
-        if (dummy == null) {
-            dummy = hash(Long.toHexString(RANDOM.nextLong()));
-        }
-        matches(password, dummy);
+    /**
+     * Checks the password against a stored hash (null: an account that does not exist, which
+     * matches nothing but takes as long); a match with an outdated hash also brings a new one.
+     */
+    public CompletionStage<Check> check(String password, String stored) {
+        return submit(() -> {
+            boolean matches = matches(password, stored == null ? dummy : stored) && stored != null;
+            return new Check(matches, matches && isOutdated(stored) ? hashNow(password) : null);
+        });
     }
 
     /** Whether a stored hash was made with weaker parameters than configured now. */
@@ -105,41 +105,44 @@ public class Passwords {
         }
     }
 
-    /** Hashes waiting for a slot now. */
+    /** Hashes waiting for a thread now. */
+    @Gauge(name = "gochat.passwordHash.queueDepth", absolute = true, unit = MetricUnits.NONE,
+            description = "Password hashes waiting for a hashing thread")
     public int queueDepth() {
-        return waiting.get();
+        return pool.getQueue().size();
     }
 
-    private interface Hashing {
-        byte[] run();
+    private <T> CompletionStage<T> submit(Supplier<T> task) {
+        try {
+            return CompletableFuture.supplyAsync(task, pool);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(
+                    ProblemException.unavailable("Too many sign-ins at once; try again shortly.", 1));
+        }
     }
 
-    private byte[] bounded(Hashing hashing) {
-        if (!slots.tryAcquire()) {
-            if (waiting.incrementAndGet() > maxWaiting) {
-                waiting.decrementAndGet();
-                throw busy();
-            }
-            try {
-                if (!slots.tryAcquire(maxWaitMillis, TimeUnit.MILLISECONDS)) {
-                    throw busy();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw busy();
-            } finally {
-                waiting.decrementAndGet();
-            }
+    private String hashNow(String password) {
+        byte[] salt = new byte[SALT_BYTES];
+        RANDOM.nextBytes(salt);
+        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+        return SCHEME + "$" + iterations + "$" + b64.encodeToString(salt) + "$"
+                + b64.encodeToString(pbkdf2(password, salt, iterations));
+    }
+
+    /** A malformed stored hash matches nothing. */
+    private static boolean matches(String password, String stored) {
+        String[] parts = stored.split("\\$");
+        if (parts.length != 4 || !SCHEME.equals(parts[0])) {
+            return false;
         }
         try {
-            return hashing.run();
-        } finally {
-            slots.release();
+            int storedIterations = Integer.parseInt(parts[1]);
+            byte[] salt = Base64.getDecoder().decode(parts[2]);
+            byte[] expected = Base64.getDecoder().decode(parts[3]);
+            return storedIterations > 0 && MessageDigest.isEqual(expected, pbkdf2(password, salt, storedIterations));
+        } catch (IllegalArgumentException e) {
+            return false;
         }
-    }
-
-    private static ProblemException busy() {
-        return ProblemException.unavailable("Too many sign-ins at once; try again shortly.", 1);
     }
 
     private static byte[] pbkdf2(String password, byte[] salt, int iterations) {

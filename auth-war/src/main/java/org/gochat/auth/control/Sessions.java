@@ -1,5 +1,6 @@
 package org.gochat.auth.control;
 
+import java.util.concurrent.CompletionStage;
 import java.util.logging.Logger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,6 +9,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.annotation.Metric;
 import org.gochat.auth.entity.Account;
 import org.gochat.web.Caller;
 import org.gochat.web.ProblemException;
@@ -36,36 +39,39 @@ public class Sessions {
     @PersistenceContext(unitName = "gochat")
     EntityManager em;
 
-    /** Hashes outside the transaction, so no connection waits on the hash. */
-    public Session register(String username, String email, String password) {
-        Account account = accounts.create(username, email, passwords.hash(password));
-        return new Session(account, Tokens.issue(account.getId(), account.getUsername()));
+    @Inject
+    @Metric(name = "gochat.logins.failed", absolute = true, description = "Logins refused for a wrong email or password")
+    Counter failedLogins;
+
+    /** Hashes on the hashing pool, then stores the account: no connection waits on the hash. */
+    public CompletionStage<Session> register(String username, String email, String password) {
+        return passwords.hash(password).thenApply(hash -> {
+            Account account = accounts.create(username, email, hash);
+            return new Session(account, Tokens.issue(account.getId(), account.getUsername()));
+        });
     }
 
     /**
      * The same 401, after about the same time, for an unknown email and a wrong password;
-     * 429 when the account or the client has failed too often.
+     * 429 when the account or the client has failed too often. A hash made with weaker
+     * parameters than configured is replaced on the way.
      */
-    public Session login(String email, String password, String clientAddress) {
+    public CompletionStage<Session> login(String email, String password, String clientAddress) {
         limits.check(email, clientAddress);
         Account account = accounts.byEmail(email).orElse(null);
-        boolean valid;
-        if (account == null) {
-            passwords.matchNothing(password);
-            valid = false;
-        } else {
-            valid = passwords.matches(password, account.getPasswordHash());
-        }
-        if (!valid) {
-            limits.failed(email, clientAddress);
-            throw ProblemException.unauthorized("The email or the password is wrong.");
-        }
-        limits.succeeded(email);
-        if (passwords.isOutdated(account.getPasswordHash())) {
-            accounts.upgradeHash(account.getId(), account.getPasswordHash(), passwords.hash(password));
-            LOG.fine(() -> "Upgraded the password hash of account " + account.getId());
-        }
-        return new Session(account, Tokens.issue(account.getId(), account.getUsername()));
+        return passwords.check(password, account == null ? null : account.getPasswordHash()).thenApply(check -> {
+            if (!check.matches()) {
+                limits.failed(email, clientAddress);
+                failedLogins.inc();
+                throw ProblemException.unauthorized("The email or the password is wrong.");
+            }
+            limits.succeeded(email);
+            if (check.upgradedHash() != null) {
+                accounts.upgradeHash(account.getId(), account.getPasswordHash(), check.upgradedHash());
+                LOG.fine(() -> "Upgraded the password hash of account " + account.getId());
+            }
+            return new Session(account, Tokens.issue(account.getId(), account.getUsername()));
+        });
     }
 
     /** Revokes the caller's token on every server. */
