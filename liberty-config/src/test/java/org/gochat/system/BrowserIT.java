@@ -101,6 +101,45 @@ class BrowserIT {
         }
     }
 
+    @Test
+    void followingTheAuthorOfAChatMessageBringsTheirPostsIntoTheTimeline() {
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        String origin = "http://localhost:" + GochatSystem.server().httpPort;
+        try (Browser alice = new Browser("alice-posts", origin); Browser bob = new Browser("bob-posts", origin)) {
+            alice.register("alice_p" + run);
+            bob.register("bob_p" + run);
+            alice.createRoom("Timeline " + run);
+            bob.join("Timeline " + run);
+            alice.send("follow me");
+            bob.awaitMessages("follow me");
+
+            // Bob follows Alice from her chat message.
+            bob.driver.findElement(By.cssSelector("#messages .message button.follow")).click();
+            bob.await("Unfollow shown", () -> "Unfollow".equals(
+                    bob.driver.findElement(By.cssSelector("#messages .message button.follow")).getText()));
+
+            alice.driver.findElement(By.linkText("Timeline")).click();
+            alice.visible("timeline-view");
+            alice.driver.findElement(By.cssSelector("#post-form textarea")).sendKeys("  my first post  ");
+            alice.driver.findElement(By.cssSelector("#post-form button[type=submit]")).click();
+            alice.await("own post in the feed", () -> List.of("my first post").equals(alice.posts()));
+
+            bob.driver.findElement(By.linkText("Timeline")).click();
+            bob.visible("timeline-view");
+            bob.await("followed post in the feed", () -> List.of("my first post").equals(bob.posts()));
+            assertEquals("alice_p" + run, bob.driver.findElement(By.cssSelector("#feed .post .author")).getText());
+
+            // Unfollowing from the post: the next look at the feed no longer has it.
+            bob.driver.findElement(By.cssSelector("#feed .post button.follow")).click();
+            bob.await("Follow shown", () -> "Follow".equals(
+                    bob.driver.findElement(By.cssSelector("#feed .post button.follow")).getText()));
+            bob.driver.navigate().refresh();
+            bob.visible("timeline-view");
+            bob.await("feed without her post", () -> bob.posts().isEmpty()
+                    && !bob.driver.findElements(By.cssSelector("#feed .empty")).isEmpty());
+        }
+    }
+
     /** One headless Chromium with a profile (cookies) of its own, on the client's page. */
     private static final class Browser implements AutoCloseable {
 
@@ -177,6 +216,13 @@ class BrowserIT {
             return (Long) driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
                     + "fetch(arguments[1], {method: arguments[0], credentials: 'same-origin'}).then(r => done(r.status));",
                     method, path);
+        }
+
+        /** The contents of the posts in the timeline, in page order. */
+        @SuppressWarnings("unchecked")
+        List<String> posts() {
+            return (List<String>) driver.executeScript(
+                    "return [...document.querySelectorAll('#feed .post .content')].map(e => e.textContent);");
         }
 
         List<String> authors() {
