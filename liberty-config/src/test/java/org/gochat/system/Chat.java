@@ -75,6 +75,13 @@ final class Chat {
         return id;
     }
 
+    /** A started thread doing this work (for clients that send at the same time). */
+    static Thread started(Runnable work) {
+        Thread t = new Thread(work);
+        t.start();
+        return t;
+    }
+
     static Socket join(User user, String room) {
         return Socket.open(base(), room, "", user.bearer());
     }

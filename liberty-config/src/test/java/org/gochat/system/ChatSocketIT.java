@@ -42,7 +42,7 @@ class ChatSocketIT {
             for (int c = 0; c < members.size(); c++) {
                 Socket s = members.get(c);
                 String sender = "c" + c;
-                senders.add(started(() -> {
+                senders.add(Chat.started(() -> {
                     for (int i = 0; i < each; i++) {
                         s.send("{\"content\":\" hello " + i + " \",\"clientMsgId\":\"" + sender + "-" + i + "\"}");
                     }
@@ -277,11 +277,5 @@ class ChatSocketIT {
             Socket ok = Socket.open(Chat.base(), room, "", Map.of("Authorization", "Bearer " + alice.token(), "Origin", origin));
             ok.close();
         }
-    }
-
-    private static Thread started(Runnable work) {
-        Thread t = new Thread(work);
-        t.start();
-        return t;
     }
 }

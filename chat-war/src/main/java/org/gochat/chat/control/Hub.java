@@ -150,6 +150,11 @@ public class Hub {
     void stop() {
         timers.forEach(t -> t.cancel(false));
         subscriptions.forEach(Bus.Subscription::close);
+        try {
+            presence.clear(); // the other nodes stop counting this one's users at once
+        } catch (SQLException e) {
+            LOG.log(Level.FINE, "Could not clear this node's presence rows", e);
+        }
     }
 
     // ---- connections (called by the endpoint)
