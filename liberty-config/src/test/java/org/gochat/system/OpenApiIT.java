@@ -84,6 +84,16 @@ class OpenApiIT {
     }
 
     @Test
+    void theSharedComponentsAreMergedNotRenamed() {
+        JsonObject components = document.getJsonObject("components");
+        assertEquals(Set.of("bearer", "cookie"), components.getJsonObject("securitySchemes").keySet());
+        assertTrue(components.getJsonObject("schemas").keySet().stream().noneMatch(name -> name.matches(".*[0-9]$")),
+                components.getJsonObject("schemas").keySet().toString());
+        assertTrue(components.getJsonObject("responses").keySet().stream().noneMatch(name -> name.matches(".*[0-9]$")),
+                components.getJsonObject("responses").keySet().toString());
+    }
+
+    @Test
     void everyReferenceResolves() {
         List<String> refs = new ArrayList<>();
         collectRefs(document, refs);
