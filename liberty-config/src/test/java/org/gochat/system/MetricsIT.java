@@ -29,6 +29,17 @@ class MetricsIT {
         }
     }
 
+    @Test
+    void theAuthFiguresAreExported() {
+        String name = AuthIT.unique();
+        AuthIT.register(name, name + "@example.org", "correct horse");
+        assertEquals(401, AuthIT.login(name + "@example.org", "wrong horse!").status());
+
+        String metrics = applicationMetrics();
+        assertTrue(value(metrics, "gochat_logins_failed_total") >= 1, metrics);
+        assertTrue(value(metrics, "gochat_passwordHash_queueDepth") >= 0, metrics);
+    }
+
     private static String applicationMetrics() {
         Http.Response response = Http.get(GochatSystem.server().uri("/metrics?scope=application"));
         assertEquals(200, response.status());
