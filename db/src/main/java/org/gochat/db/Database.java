@@ -31,10 +31,25 @@ public final class Database {
             return;
         }
         EmbeddedDatabase.startIfNeeded();
-        try {
-            Migrations.apply(dataSource());
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot migrate the database: " + e.getMessage(), e);
+        // A server may start while its database is still starting or restarting: wait for it a while.
+        long deadline = System.nanoTime() + Settings.getInt("GOCHAT_DB_STARTUP_WAIT", 60) * 1_000_000_000L;
+        while (true) {
+            try {
+                Migrations.apply(dataSource());
+                break;
+            } catch (SQLException e) {
+                boolean unreachable = e.getSQLState() != null && e.getSQLState().startsWith("08");
+                if (!unreachable || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cannot migrate the database: " + e.getMessage(), e);
+                }
+                LOG.warning("Database not reachable yet, retrying: " + e.getMessage());
+                try {
+                    Thread.sleep(2_000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the database", interrupted);
+                }
+            }
         }
         ready = true;
         LOG.info("Database ready");

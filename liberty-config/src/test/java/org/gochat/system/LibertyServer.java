@@ -84,6 +84,21 @@ public final class LibertyServer implements AutoCloseable {
         return this;
     }
 
+    /** Kills the server's JVM with SIGKILL: no shutdown of any kind, as in a crash. */
+    public void kill() {
+        try {
+            long pid = Long.parseLong(Files.readString(WLP.resolve("usr/servers/.pid/" + name + ".pid")).trim());
+            ProcessHandle process = ProcessHandle.of(pid)
+                    .orElseThrow(() -> new IllegalStateException("server " + name + " is not running"));
+            process.destroyForcibly();
+            process.onExit().get(30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot kill server " + name, e);
+        }
+    }
+
     public void stop() {
         run("stop", Duration.ofMinutes(2));
     }

@@ -22,6 +22,7 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.gochat.chat.entity.ChatError;
 import org.gochat.chat.entity.ChatMessage;
 import org.gochat.db.Bus;
 import org.gochat.db.Database;
@@ -72,7 +73,10 @@ public class MessageStore {
                 stored.inc(batch.size());
             } catch (SQLException | RuntimeException e) {
                 LOG.log(Level.WARNING, "Could not store " + batch.size() + " messages of room " + roomId, e);
-                batch.forEach(d -> d.sender().fail("The message could not be stored."));
+                // Never a silent drop: each sender hears that this message was not stored, and stays connected.
+                String error = Frames.encode(new ChatError(ChatError.UNAVAILABLE,
+                        "The message could not be stored; send it again."));
+                batch.forEach(d -> d.sender().event(error));
             }
         }
     }

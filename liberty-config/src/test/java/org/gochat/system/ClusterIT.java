@@ -1,0 +1,347 @@
+package org.gochat.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.LongStream;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Two GoChat servers on one PostgreSQL form one chat service: the system's server ("a") and a
+ * second one ("b") with the same database and signing key. The last test kills b.
+ */
+@ExtendWith(GochatSystem.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+
+    private LibertyServer a;
+    private LibertyServer b;
+    private boolean bKilled;
+
+    @BeforeAll
+    void startSecondServer() {
+        a = GochatSystem.server();
+        Map<String, String> env = new HashMap<>(GochatSystem.environment(GochatSystem.postgres()));
+        env.put("GOCHAT_NODE_ID", "gochat-it-b");
+        b = new LibertyServer("gochat-it-b", env).start();
+    }
+
+    @AfterAll
+    void stopSecondServer() {
+        if (b != null && !bKilled) {
+            b.stop();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aMessageSentOnEitherServerReachesEveryMemberInOneSeqOrder() throws Exception {
+        List<User> users = List.of(register(a), register(a), register(b), register(b));
+        String room = createRoom(a, users.get(0));
+        List<Socket> sockets = List.of(join(a, users.get(0), room, 0), join(a, users.get(1), room, 0),
+                join(b, users.get(2), room, 0), join(b, users.get(3), room, 0));
+
+        int each = 25;
+        for (int k = 0; k < each; k++) {
+            for (int i = 0; i < sockets.size(); i++) {
+                sockets.get(i).send("m-" + i + "-" + k);
+            }
+        }
+
+        int total = each * sockets.size();
+        List<String> first = null;
+        for (Socket s : sockets) {
+            List<JsonObject> got = s.next("message", total, 30);
+            assertEquals(total, got.size(), "every member receives every message");
+            assertEquals(LongStream.rangeClosed(1, total).boxed().toList(), seqs(got), "gapless, ascending, once");
+            List<String> contents = got.stream().map(m -> m.getString("content")).toList();
+            if (first == null) {
+                first = contents;
+            } else {
+                assertEquals(first, contents, "the same order on both servers");
+            }
+            s.close();
+        }
+        for (int i = 0; i < sockets.size(); i++) {
+            for (int k = 0; k < each; k++) {
+                assertTrue(first.contains("m-" + i + "-" + k));
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void getClientsAndGetRoomsCountEveryServersUsersOnce() throws Exception {
+        User x = register(a);
+        User y = register(b);
+        String room = createRoom(a, x);
+        List<Socket> sockets = List.of(join(a, x, room, -1), join(b, x, room, -1), join(b, y, room, -1));
+
+        Set<Long> expected = Set.of(x.id(), y.id());
+        for (LibertyServer server : List.of(a, b)) {
+            assertEquals(expected, eventually(() -> clientIds(server, x, room), expected::equals, Duration.ofSeconds(5)));
+            long counted = get(server, x, "/chat/ws/getRooms").jsonArray().stream()
+                    .map(JsonValue::asJsonObject)
+                    .filter(r -> r.getString("id").equals(room))
+                    .findFirst().orElseThrow().getJsonNumber("clients").longValueExact();
+            assertEquals(2, counted);
+        }
+        sockets.forEach(Socket::close);
+    }
+
+    @Test
+    @Order(3)
+    void aTokenIssuedByOneServerIsAcceptedByTheOther() {
+        User u = register(a);
+        Http.Response me = get(b, u, "/user/me");
+        assertEquals(200, me.status(), me.body());
+        assertEquals(u.id(), me.json().getJsonNumber("id").longValueExact());
+    }
+
+    @Test
+    @Order(4)
+    void logoutOnOneServerClosesTheUsersSocketsOnTheOtherWithin2Seconds() throws Exception {
+        User u = register(a);
+        String room = createRoom(a, u);
+        Socket onB = join(b, u, room, -1);
+
+        Http.Response logout = Http.send(HttpRequest.newBuilder(a.uri("/auth/logout"))
+                .header("Authorization", "Bearer " + u.token()).POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(202, logout.status());
+
+        assertEquals(1008, onB.closeCode(2));
+        assertEquals(401, get(b, u, "/user/me").status());
+    }
+
+    @Test
+    @Order(5)
+    void deletingTheAccountOnOneServerClosesItsSocketsOnTheOtherWithin2Seconds() throws Exception {
+        User u = register(a);
+        String room = createRoom(a, u);
+        Socket onB = join(b, u, room, -1);
+
+        Http.Response deleted = Http.send(HttpRequest.newBuilder(a.uri("/user/delete"))
+                .header("Authorization", "Bearer " + u.token()).DELETE());
+        assertEquals(204, deleted.status());
+
+        assertEquals(1008, onB.closeCode(2));
+    }
+
+    @Test
+    @Order(6)
+    void whileTheDatabaseRestartsSendsGetErrorsAndNoMemberMissesOrRepeatsAMessage() throws Exception {
+        User sender = register(a);
+        User r1 = register(a);
+        User r2 = register(b);
+        String room = createRoom(a, sender);
+        Socket s = join(a, sender, room, 0);
+        Socket onA = join(a, r1, room, 0);
+        Socket onB = join(b, r2, room, 0);
+
+        int sent = 0;
+        sent += sendPaced(s, sent, 50);
+        GochatSystem.postgres().stop();
+        try {
+            sent += sendPaced(s, sent, 50);
+            Http.Response ready = Http.get(a.uri("/health/ready"));
+            assertEquals(503, ready.status(), "not ready without its database");
+        } finally {
+            GochatSystem.postgres().start();
+        }
+        a.awaitReady(Duration.ofSeconds(30));
+        b.awaitReady(Duration.ofSeconds(30));
+        sent += sendPaced(s, sent, 50);
+
+        // The sender learns the fate of each message: back with a seq, or an error event.
+        List<JsonObject> acked = new ArrayList<>();
+        int errors = 0;
+        while (acked.size() + errors < sent) {
+            JsonObject f = s.next(15_000);
+            if (f == null) {
+                break;
+            }
+            if ("message".equals(f.getString("type"))) {
+                acked.add(f);
+            } else if ("error".equals(f.getString("type"))) {
+                errors++;
+            }
+        }
+        assertEquals(sent, acked.size() + errors, "every send was answered: stored, or an error event");
+        assertTrue(errors > 0, "sends while the database was down got error events");
+        assertEquals(LongStream.rangeClosed(1, acked.size()).boxed().toList(), seqs(acked));
+        assertEquals(acked.size(), storedCount(room));
+
+        for (Socket member : List.of(onA, onB)) {
+            List<JsonObject> got = member.next("message", acked.size(), 30);
+            assertEquals(seqs(acked), seqs(got), "nothing missed, nothing twice");
+            assertEquals(null, member.next(500), "nothing more");
+            member.close();
+        }
+        s.close();
+    }
+
+    @Test
+    @Order(7)
+    void whenAServerIsKilledItsClientsResumeOnTheOtherAndItsUsersDisappearWithin30Seconds() throws Exception {
+        User sender = register(a);
+        User r = register(b);
+        User ghost = register(b);
+        String room = createRoom(a, sender);
+        Socket s = join(a, sender, room, 0);
+        Socket onB = join(b, r, room, 0);
+        join(b, ghost, room, -1);
+        assertTrue(eventually(() -> clientIds(a, sender, room), ids -> ids.contains(ghost.id()), Duration.ofSeconds(5))
+                .contains(ghost.id()));
+
+        int total = 300;
+        List<Long> received = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            s.send("k-" + i);
+            if (i == 100) {
+                received.addAll(seqs(onB.next("message", 50, 10)));
+                b.kill();
+                bKilled = true;
+            }
+            Thread.sleep(5);
+        }
+        long killedAt = System.nanoTime();
+        assertEquals(total, s.next("message", total, 30).size(), "the sender's server stored everything");
+
+        // The client of the dead server resumes on the other one from the last seq it saw.
+        received.addAll(drain(onB));
+        long last = received.isEmpty() ? 0 : received.get(received.size() - 1);
+        Socket resumed = join(a, r, room, last);
+        received.addAll(seqs(resumed.next("message", (int) (total - last), 30)));
+        assertEquals(LongStream.rangeClosed(1, total).boxed().toList(), received, "complete and gapless");
+
+        Set<Long> left = eventually(() -> clientIds(a, sender, room), ids -> !ids.contains(ghost.id()),
+                Duration.ofSeconds(40));
+        double seconds = (System.nanoTime() - killedAt) / 1e9;
+        assertFalse(left.contains(ghost.id()), "the killed server's users disappear");
+        assertTrue(seconds <= 31, "they disappear within 30 s, took " + seconds);
+        resumed.close();
+        s.close();
+    }
+
+    // --- helpers -------------------------------------------------------------------------------
+
+    record User(long id, String username, String token) {
+    }
+
+    private static User register(LibertyServer server) {
+        String name = "c" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        JsonObject body = Json.createObjectBuilder()
+                .add("username", name).add("email", name + "@example.org").add("password", "correct horse").build();
+        Http.Response r = Http.send(HttpRequest.newBuilder(server.uri("/auth/register"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+        assertEquals(201, r.status(), r.body());
+        return new User(r.json().getJsonObject("user").getJsonNumber("id").longValueExact(), name, r.json().getString("token"));
+    }
+
+    private static String createRoom(LibertyServer server, User user) {
+        String id = "c-" + UUID.randomUUID();
+        Http.Response r = Http.send(HttpRequest.newBuilder(server.uri("/chat/ws/createRoom"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + user.token())
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\",\"name\":\"cluster\"}")));
+        assertEquals(201, r.status(), r.body());
+        return id;
+    }
+
+    private static Http.Response get(LibertyServer server, User user, String path) {
+        return Http.send(HttpRequest.newBuilder(server.uri(path)).header("Authorization", "Bearer " + user.token()).GET());
+    }
+
+    /** Joins {@code room} on {@code server}; {@code since} < 0 joins without replay. */
+    private static Socket join(LibertyServer server, User user, String room, long since) {
+        URI base = server.uri("");
+        return Socket.open(base, room, since < 0 ? "" : "?since=" + since, Map.of("Authorization", "Bearer " + user.token()));
+    }
+
+    private static Set<Long> clientIds(LibertyServer server, User asker, String room) {
+        Http.Response r = get(server, asker, "/chat/ws/getClients/" + room);
+        assertEquals(200, r.status(), r.body());
+        Set<Long> ids = new HashSet<>();
+        List<Long> all = r.jsonArray().stream().map(v -> v.asJsonObject().getJsonNumber("id").longValueExact()).toList();
+        ids.addAll(all);
+        assertEquals(all.size(), ids.size(), "each user once");
+        return ids;
+    }
+
+    private static List<Long> seqs(List<JsonObject> messages) {
+        return messages.stream().map(m -> m.getJsonNumber("seq").longValueExact()).toList();
+    }
+
+    /** The seqs of the messages already received by a socket that is closed or closing. */
+    private static List<Long> drain(Socket socket) throws InterruptedException {
+        List<Long> seqs = new ArrayList<>();
+        for (JsonObject f = socket.next(1_000); f != null; f = socket.next(200)) {
+            if ("message".equals(f.getString("type"))) {
+                seqs.add(f.getJsonNumber("seq").longValueExact());
+            }
+        }
+        return seqs;
+    }
+
+    /** Sends {@code n} messages, about 50 a second; returns n. */
+    private static int sendPaced(Socket s, int from, int n) throws InterruptedException {
+        for (int i = 0; i < n; i++) {
+            s.send("{\"content\":\"p-" + (from + i) + "\",\"clientMsgId\":\"p-" + (from + i) + "\"}");
+            Thread.sleep(20);
+        }
+        return n;
+    }
+
+    private static long storedCount(String room) throws Exception {
+        try (Connection c = DriverManager.getConnection(GochatSystem.postgres().jdbcUrl(), "postgres", "postgres");
+                PreparedStatement ps = c.prepareStatement("SELECT count(*), coalesce(max(seq), 0) FROM messages WHERE room_id = ?")) {
+            ps.setString(1, room);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals(rs.getLong(1), rs.getLong(2), "stored seqs have no gaps");
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private interface Probe<T> {
+        T get() throws Exception;
+    }
+
+    private static <T> T eventually(Probe<T> probe, java.util.function.Predicate<T> done, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        T value = probe.get();
+        while (!done.test(value) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            value = probe.get();
+        }
+        return value;
+    }
+}
