@@ -38,10 +38,15 @@ final class Chat {
     }
 
     static User register() {
+        return register(GochatSystem.server());
+    }
+
+    /** Signs up a new user on this server. */
+    static User register(LibertyServer server) {
         String name = "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         JsonObject body = Json.createObjectBuilder()
                 .add("username", name).add("email", name + "@example.org").add("password", "correct horse").build();
-        Http.Response r = Http.send(HttpRequest.newBuilder(GochatSystem.server().uri("/auth/register"))
+        Http.Response r = Http.send(HttpRequest.newBuilder(server.uri("/auth/register"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
         assertEquals(201, r.status(), r.body());
@@ -50,7 +55,11 @@ final class Chat {
     }
 
     static Http.Response post(String path, User user, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(GochatSystem.server().uri(path))
+        return post(GochatSystem.server(), path, user, body);
+    }
+
+    static Http.Response post(LibertyServer server, String path, User user, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (user != null) {
@@ -60,7 +69,11 @@ final class Chat {
     }
 
     static Http.Response get(String path, User user) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(GochatSystem.server().uri(path)).GET();
+        return get(GochatSystem.server(), path, user);
+    }
+
+    static Http.Response get(LibertyServer server, String path, User user) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).GET();
         if (user != null) {
             b.header("Authorization", "Bearer " + user.token());
         }
@@ -69,8 +82,12 @@ final class Chat {
 
     /** Creates a room with a fresh id; returns the id. */
     static String createRoom(User user) {
+        return createRoom(GochatSystem.server(), user);
+    }
+
+    static String createRoom(LibertyServer server, User user) {
         String id = "r-" + UUID.randomUUID();
-        Http.Response r = post("/chat/ws/createRoom", user, "{\"id\":\"" + id + "\",\"name\":\"Room " + id + "\"}");
+        Http.Response r = post(server, "/chat/ws/createRoom", user, "{\"id\":\"" + id + "\",\"name\":\"Room " + id + "\"}");
         assertEquals(201, r.status(), r.body());
         return id;
     }
@@ -87,6 +104,11 @@ final class Chat {
     }
 
     static Socket join(User user, String room, long since) {
-        return Socket.open(base(), room, "?since=" + since, user.bearer());
+        return join(GochatSystem.server(), user, room, since);
+    }
+
+    /** Joins the room on this server; a negative {@code since} joins without replay. */
+    static Socket join(LibertyServer server, User user, String room, long since) {
+        return Socket.open(server.uri(""), room, since < 0 ? "" : "?since=" + since, user.bearer());
     }
 }

@@ -64,10 +64,10 @@ class ClusterIT {
     @Test
     @Order(1)
     void aMessageSentOnEitherServerReachesEveryMemberInOneSeqOrder() throws Exception {
-        List<User> users = List.of(register(a), register(a), register(b), register(b));
-        String room = createRoom(a, users.get(0));
-        List<Socket> sockets = List.of(join(a, users.get(0), room, 0), join(a, users.get(1), room, 0),
-                join(b, users.get(2), room, 0), join(b, users.get(3), room, 0));
+        List<Chat.User> users = List.of(Chat.register(a), Chat.register(a), Chat.register(b), Chat.register(b));
+        String room = Chat.createRoom(a, users.get(0));
+        List<Socket> sockets = List.of(Chat.join(a, users.get(0), room, 0), Chat.join(a, users.get(1), room, 0),
+                Chat.join(b, users.get(2), room, 0), Chat.join(b, users.get(3), room, 0));
 
         int each = 25;
         for (int k = 0; k < each; k++) {
@@ -100,15 +100,15 @@ class ClusterIT {
     @Test
     @Order(2)
     void getClientsAndGetRoomsCountEveryServersUsersOnce() throws Exception {
-        User x = register(a);
-        User y = register(b);
-        String room = createRoom(a, x);
-        List<Socket> sockets = List.of(join(a, x, room, -1), join(b, x, room, -1), join(b, y, room, -1));
+        Chat.User x = Chat.register(a);
+        Chat.User y = Chat.register(b);
+        String room = Chat.createRoom(a, x);
+        List<Socket> sockets = List.of(Chat.join(a, x, room, -1), Chat.join(b, x, room, -1), Chat.join(b, y, room, -1));
 
         Set<Long> expected = Set.of(x.id(), y.id());
         for (LibertyServer server : List.of(a, b)) {
             assertEquals(expected, eventually(() -> clientIds(server, x, room), expected::equals, Duration.ofSeconds(5)));
-            long counted = get(server, x, "/chat/ws/getRooms").jsonArray().stream()
+            long counted = Chat.get(server, "/chat/ws/getRooms", x).jsonArray().stream()
                     .map(JsonValue::asJsonObject)
                     .filter(r -> r.getString("id").equals(room))
                     .findFirst().orElseThrow().getJsonNumber("clients").longValueExact();
@@ -120,8 +120,8 @@ class ClusterIT {
     @Test
     @Order(3)
     void aTokenIssuedByOneServerIsAcceptedByTheOther() {
-        User u = register(a);
-        Http.Response me = get(b, u, "/user/me");
+        Chat.User u = Chat.register(a);
+        Http.Response me = Chat.get(b, "/user/me", u);
         assertEquals(200, me.status(), me.body());
         assertEquals(u.id(), me.json().getJsonNumber("id").longValueExact());
     }
@@ -129,24 +129,24 @@ class ClusterIT {
     @Test
     @Order(4)
     void logoutOnOneServerClosesTheUsersSocketsOnTheOtherWithin2Seconds() throws Exception {
-        User u = register(a);
-        String room = createRoom(a, u);
-        Socket onB = join(b, u, room, -1);
+        Chat.User u = Chat.register(a);
+        String room = Chat.createRoom(a, u);
+        Socket onB = Chat.join(b, u, room, -1);
 
         Http.Response logout = Http.send(HttpRequest.newBuilder(a.uri("/auth/logout"))
                 .header("Authorization", "Bearer " + u.token()).POST(HttpRequest.BodyPublishers.noBody()));
         assertEquals(202, logout.status());
 
         assertEquals(1008, onB.closeCode(2));
-        assertEquals(401, get(b, u, "/user/me").status());
+        assertEquals(401, Chat.get(b, "/user/me", u).status());
     }
 
     @Test
     @Order(5)
     void deletingTheAccountOnOneServerClosesItsSocketsOnTheOtherWithin2Seconds() throws Exception {
-        User u = register(a);
-        String room = createRoom(a, u);
-        Socket onB = join(b, u, room, -1);
+        Chat.User u = Chat.register(a);
+        String room = Chat.createRoom(a, u);
+        Socket onB = Chat.join(b, u, room, -1);
 
         Http.Response deleted = Http.send(HttpRequest.newBuilder(a.uri("/user/delete"))
                 .header("Authorization", "Bearer " + u.token()).DELETE());
@@ -158,13 +158,13 @@ class ClusterIT {
     @Test
     @Order(6)
     void whileTheDatabaseRestartsSendsGetErrorsAndNoMemberMissesOrRepeatsAMessage() throws Exception {
-        User sender = register(a);
-        User r1 = register(a);
-        User r2 = register(b);
-        String room = createRoom(a, sender);
-        Socket s = join(a, sender, room, 0);
-        Socket onA = join(a, r1, room, 0);
-        Socket onB = join(b, r2, room, 0);
+        Chat.User sender = Chat.register(a);
+        Chat.User r1 = Chat.register(a);
+        Chat.User r2 = Chat.register(b);
+        String room = Chat.createRoom(a, sender);
+        Socket s = Chat.join(a, sender, room, 0);
+        Socket onA = Chat.join(a, r1, room, 0);
+        Socket onB = Chat.join(b, r2, room, 0);
 
         int sent = 0;
         sent += sendPaced(s, sent, 50);
@@ -211,13 +211,13 @@ class ClusterIT {
     @Test
     @Order(7)
     void whenAServerIsKilledItsClientsResumeOnTheOtherAndItsUsersDisappearWithin30Seconds() throws Exception {
-        User sender = register(a);
-        User r = register(b);
-        User ghost = register(b);
-        String room = createRoom(a, sender);
-        Socket s = join(a, sender, room, 0);
-        Socket onB = join(b, r, room, 0);
-        join(b, ghost, room, -1);
+        Chat.User sender = Chat.register(a);
+        Chat.User r = Chat.register(b);
+        Chat.User ghost = Chat.register(b);
+        String room = Chat.createRoom(a, sender);
+        Socket s = Chat.join(a, sender, room, 0);
+        Socket onB = Chat.join(b, r, room, 0);
+        Chat.join(b, ghost, room, -1);
         assertTrue(eventually(() -> clientIds(a, sender, room), ids -> ids.contains(ghost.id()), Duration.ofSeconds(5))
                 .contains(ghost.id()));
 
@@ -238,7 +238,7 @@ class ClusterIT {
         // The client of the dead server resumes on the other one from the last seq it saw.
         received.addAll(drain(onB));
         long last = received.isEmpty() ? 0 : received.get(received.size() - 1);
-        Socket resumed = join(a, r, room, last);
+        Socket resumed = Chat.join(a, r, room, last);
         received.addAll(seqs(resumed.next("message", (int) (total - last), 30)));
         assertEquals(LongStream.rangeClosed(1, total).boxed().toList(), received, "complete and gapless");
 
@@ -253,40 +253,8 @@ class ClusterIT {
 
     // --- helpers -------------------------------------------------------------------------------
 
-    record User(long id, String username, String token) {
-    }
-
-    private static User register(LibertyServer server) {
-        String name = "c" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        JsonObject body = Json.createObjectBuilder()
-                .add("username", name).add("email", name + "@example.org").add("password", "correct horse").build();
-        Http.Response r = Http.send(HttpRequest.newBuilder(server.uri("/auth/register"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())));
-        assertEquals(201, r.status(), r.body());
-        return new User(r.json().getJsonObject("user").getJsonNumber("id").longValueExact(), name, r.json().getString("token"));
-    }
-
-    private static String createRoom(LibertyServer server, User user) {
-        String id = "c-" + UUID.randomUUID();
-        Http.Response r = Http.send(HttpRequest.newBuilder(server.uri("/chat/ws/createRoom"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + user.token())
-                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\",\"name\":\"cluster\"}")));
-        assertEquals(201, r.status(), r.body());
-        return id;
-    }
-
-    private static Http.Response get(LibertyServer server, User user, String path) {
-        return Http.send(HttpRequest.newBuilder(server.uri(path)).header("Authorization", "Bearer " + user.token()).GET());
-    }
-
-    /** Joins {@code room} on {@code server}; {@code since} < 0 joins without replay. */
-    private static Socket join(LibertyServer server, User user, String room, long since) {
-        URI base = server.uri("");
-        return Socket.open(base, room, since < 0 ? "" : "?since=" + since, Map.of("Authorization", "Bearer " + user.token()));
-    }
-
-    private static Set<Long> clientIds(LibertyServer server, User asker, String room) {
-        Http.Response r = get(server, asker, "/chat/ws/getClients/" + room);
+    private static Set<Long> clientIds(LibertyServer server, Chat.User asker, String room) {
+        Http.Response r = Chat.get(server, "/chat/ws/getClients/" + room, asker);
         assertEquals(200, r.status(), r.body());
         Set<Long> ids = new HashSet<>();
         List<Long> all = r.jsonArray().stream().map(v -> v.asJsonObject().getJsonNumber("id").longValueExact()).toList();
