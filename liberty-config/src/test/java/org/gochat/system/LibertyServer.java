@@ -79,9 +79,14 @@ public final class LibertyServer implements AutoCloseable {
     }
 
     public LibertyServer start() {
-        run("start", Duration.ofMinutes(3));
-        awaitReady(Duration.ofMinutes(2));
-        return this;
+        try {
+            run("start", Duration.ofMinutes(3));
+            awaitReady(Duration.ofMinutes(2));
+            return this;
+        } catch (RuntimeException e) {
+            stop(); // never leave a half-started server behind
+            throw e;
+        }
     }
 
     /** Kills the server's JVM with SIGKILL: no shutdown of any kind, as in a crash. */
