@@ -168,8 +168,11 @@ public class Hub {
         if (Revocations.isRevoked(caller.tokenId()) || Revocations.isDeleted(caller.id())) {
             m.close(CloseCodes.VIOLATED_POLICY, "The token is no longer valid.");
         }
+        // Where this connection starts, read before it can send anything: the register task runs later,
+        // and a first member's own first message may be stored by then.
+        long position = store.lastSeq(roomId);
         Room room = rooms.computeIfAbsent(roomId, id -> new Room(id, executor));
-        room.loop.offer(() -> register(room, m, since));
+        room.loop.offer(() -> register(room, m, since, position));
         return m;
     }
 
@@ -214,10 +217,10 @@ public class Hub {
 
     // ---- the room loop
 
-    private void register(Room room, Member m, Long since) {
+    private void register(Room room, Member m, Long since, long position) {
         try {
             if (room.members.isEmpty()) {
-                room.delivered = store.lastSeq(room.id);
+                room.delivered = position;
             }
             if (since != null && since < room.delivered) {
                 m.replay(since, room.delivered);
