@@ -58,6 +58,10 @@ public final class ChatBenchmark {
     private final String jfr = System.getProperty("jfr");
     private final HttpClient http;
     private final ExecutorService clientThreads = Executors.newFixedThreadPool(2);
+    /** {@code servers=2} splits the clients across two servers on the one database (client i on server i mod n). */
+    private final int servers = Integer.getInteger("servers", 1);
+    private final List<LibertyServer> nodes = new ArrayList<>();
+    /** The first server: sign-ups, rooms and metrics go there. */
     private LibertyServer server;
 
     private ChatBenchmark() {
@@ -84,11 +88,14 @@ public final class ChatBenchmark {
                 env.put("JVM_ARGS", "-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath()
                         + ",settings=profile,dumponexit=true");
             }
-            server = new LibertyServer("gochat-bench", env).start();
             try {
+                for (int n = 1; n <= servers; n++) {
+                    nodes.add(new LibertyServer(n == 1 ? "gochat-bench" : "gochat-bench-" + n, env).start());
+                }
+                server = nodes.get(0);
                 measure();
             } finally {
-                server.stop();
+                nodes.forEach(LibertyServer::stop);
             }
         } finally {
             postgres.stop();
@@ -96,8 +103,8 @@ public final class ChatBenchmark {
     }
 
     private void measure() throws Exception {
-        System.out.printf("ChatBenchmark: %d rooms x %d clients; burst of %d messages each; then %d messages/s for %d s;"
-                + " GOCHAT_WS_RATE=%s%n", rooms, clients, messages, rate, seconds, wsRate);
+        System.out.printf("ChatBenchmark: %d server(s); %d rooms x %d clients; burst of %d messages each; then %d messages/s for %d s;"
+                + " GOCHAT_WS_RATE=%s%n", servers, rooms, clients, messages, rate, seconds, wsRate);
         List<Client> all = new ArrayList<>();
         for (int r = 0; r < rooms; r++) {
             String token = register();
@@ -216,7 +223,7 @@ public final class ChatBenchmark {
 
         void connect() throws Exception {
             ws = http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
-                    .buildAsync(URI.create(server.uri("/chat/ws/joinRoom/" + roomId).toString().replaceFirst("^http", "ws")), this)
+                    .buildAsync(URI.create(nodes.get(index % nodes.size()).uri("/chat/ws/joinRoom/" + roomId).toString().replaceFirst("^http", "ws")), this)
                     .get(30, TimeUnit.SECONDS);
         }
 
