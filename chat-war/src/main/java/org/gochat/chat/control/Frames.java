@@ -1,6 +1,7 @@
 package org.gochat.chat.control;
 
 import java.io.StringReader;
+import java.time.Instant;
 import java.util.Map;
 
 import jakarta.json.Json;
@@ -13,6 +14,7 @@ import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 
 import org.gochat.chat.entity.ChatError;
+import org.gochat.chat.entity.ChatMessage;
 
 /** The WebSocket frames: what clients send, read and checked here, and the JSON the server sends. */
 public final class Frames {
@@ -20,7 +22,6 @@ public final class Frames {
     public static final int MAX_CONTENT = 4096;
     public static final int MAX_CLIENT_MSG_ID = 64;
 
-    private static final Jsonb JSONB = JsonbBuilder.create();
     private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
 
     /** A client's message, checked: content trimmed, 1–4096 characters; clientMsgId null or at most 64. */
@@ -47,7 +48,65 @@ public final class Frames {
 
     /** The JSON text of a frame, encoded once whatever the number of receivers. */
     public static String encode(Object frame) {
-        return JSONB.toJson(frame);
+        return Binding.JSONB.toJson(frame);
+    }
+
+    /** Created on first use: message frames, the hot path, never need it. */
+    private static final class Binding {
+        static final Jsonb JSONB = JsonbBuilder.create();
+    }
+
+    /**
+     * The {@code message} frame of a stored message, its fields in {@link ChatMessage}'s order; written
+     * by hand, not by JSON-B, because it is the one frame on the hot path.
+     */
+    public static String message(ChatMessage m) {
+        return message(m.roomId(), m.seq(), messageTail(m.userId(), m.username(), m.content(), m.sentAt(),
+                m.clientMsgId()));
+    }
+
+    /** A {@code message} frame from its head (room and seq) and its tail, which {@link #messageTail} wrote. */
+    static String message(String roomId, long seq, String tail) {
+        StringBuilder b = new StringBuilder(40 + roomId.length() + tail.length()).append("{\"type\":\"message\",\"roomId\":");
+        return quote(b, roomId).append(",\"seq\":").append(seq).append(tail).toString();
+    }
+
+    /**
+     * The part of a {@code message} frame after its seq. It is written before the seq is known, when
+     * the message is stored, and travels in the notification (see {@link Notice}).
+     */
+    static String messageTail(long userId, String username, String content, Instant sentAt, String clientMsgId) {
+        StringBuilder b = new StringBuilder(80 + username.length() + content.length());
+        b.append(",\"userId\":").append(userId).append(",\"username\":");
+        quote(b, username).append(",\"content\":");
+        quote(b, content).append(",\"sentAt\":\"").append(sentAt).append('"'); // ISO-8601, as JSON-B writes it
+        if (clientMsgId != null) {
+            quote(b.append(",\"clientMsgId\":"), clientMsgId);
+        }
+        return b.append('}').toString();
+    }
+
+    /** Appends a JSON string literal; the result never holds a raw line break. */
+    private static StringBuilder quote(StringBuilder b, String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"');
     }
 
     /**

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -19,6 +21,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ContextService;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -71,6 +74,10 @@ public class Hub {
     @Resource(lookup = "concurrent/chat")
     ManagedExecutorService executor;
 
+    /** Makes the threads that send to connections. */
+    @Resource
+    ManagedThreadFactory threadFactory;
+
     @Resource
     ManagedScheduledExecutorService scheduler;
 
@@ -86,6 +93,12 @@ public class Hub {
     @Inject
     MetricRegistry metrics;
 
+    /**
+     * Sends to connections (their outbound queues' drains), on a fixed pool of managed threads. Each
+     * message means one task per member; a managed executor would capture and apply the
+     * application's thread context for each of them, which costs more than the socket write itself.
+     */
+    private ExecutorService sendPool;
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     /** Every connection of this node, for the periodic sweep and for revocations. */
     private final Set<Member> connections = ConcurrentHashMap.newKeySet();
@@ -103,6 +116,7 @@ public class Hub {
         limits = new Limits(Settings.getInt("GOCHAT_WS_QUEUE", 8192), perSecond, 2 * perSecond,
                 TimeUnit.SECONDS.toNanos(Settings.getInt("GOCHAT_WS_SEND_TIMEOUT", 10)));
         idleTimeoutSeconds = Settings.getInt("GOCHAT_WS_IDLE_TIMEOUT", 120);
+        sendPool = Executors.newFixedThreadPool(Settings.getInt("GOCHAT_SEND_THREADS", 8), threadFactory);
         delivered = metrics.counter("gochat.messages.delivered");
         slowConsumersClosed = metrics.counter("gochat.ws.slowConsumersClosed");
         metrics.gauge("gochat.ws.sessions", connections, Set::size);
@@ -149,6 +163,7 @@ public class Hub {
     @PreDestroy
     void stop() {
         timers.forEach(t -> t.cancel(false));
+        sendPool.shutdownNow();
         subscriptions.forEach(Bus.Subscription::close);
         try {
             presence.clear(); // the other nodes stop counting this one's users at once
@@ -260,10 +275,9 @@ public class Hub {
             catchUp(room, notice.last());
             return;
         }
-        List<String> frames = notice.frames();
-        for (int i = 0; i < frames.size(); i++) {
+        for (int i = 0; i < notice.tails().size(); i++) {
             if (notice.first() + i > room.delivered) {
-                dispatch(room, frames.get(i));
+                dispatch(room, notice.frame(i));
             }
         }
         room.delivered = notice.last();
@@ -279,7 +293,7 @@ public class Hub {
             do {
                 page = store.after(room.id, room.delivered, upTo, CATCH_UP_PAGE);
                 for (ChatMessage m : page) {
-                    dispatch(room, Frames.encode(m));
+                    dispatch(room, Frames.message(m));
                     room.delivered = m.seq();
                 }
             } while (page.size() == CATCH_UP_PAGE);
@@ -310,8 +324,8 @@ public class Hub {
 
     // ---- called by members and timers
 
-    Executor executor() {
-        return executor;
+    Executor sendExecutor() {
+        return sendPool;
     }
 
     MessageStore store() {

@@ -56,7 +56,7 @@ public final class Member {
         this.roomId = roomId;
         this.key = nodeId + "/" + session.getId();
         this.hub = hub;
-        this.outbound = new Drain<>(hub.executor(), limits.queueBound(), this::send);
+        this.outbound = new Drain<>(hub.sendExecutor(), limits.queueBound(), this::send);
         this.rate = new TokenBucket(limits.perSecond(), limits.burst());
     }
 
@@ -118,7 +118,7 @@ public final class Member {
             return false;
         }
         outbound.close();
-        hub.executor().execute(() -> {
+        hub.sendExecutor().execute(() -> {
             try {
                 session.close(new CloseReason(code, reason));
             } catch (IOException | RuntimeException e) {
@@ -173,7 +173,7 @@ public final class Member {
             List<ChatMessage> page = hub.store().after(roomId, after, replay.upTo(), REPLAY_PAGE);
             for (ChatMessage m : page) {
                 sendingSince = System.nanoTime();
-                remote.sendText(Frames.encode(m));
+                remote.sendText(Frames.message(m));
                 after = m.seq();
                 sent++;
             }

@@ -24,21 +24,25 @@ import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.gochat.chat.entity.ChatError;
 import org.gochat.chat.entity.ChatMessage;
-import org.gochat.db.Bus;
 import org.gochat.db.Database;
 
 /**
  * The messages table. Writes are batched: the messages a room receives while its previous batch is
- * being stored go together in the next one, in one transaction that advances the room's
- * {@code last_seq} by the batch size (the row lock orders concurrent writers, on any node), inserts
- * the rows with the seqs so taken, and announces them with NOTIFY. Nobody receives a message before
- * its transaction committed: delivery starts from the notification.
+ * being stored go together in the next one, in one statement that takes their seqs, inserts them and
+ * announces them with NOTIFY (see {@link #storeBatch}). Nobody receives a message before it is
+ * committed: delivery starts from the notification.
  */
 @ApplicationScoped
 public class MessageStore {
 
     /** A message accepted from a connection, waiting for its batch. */
     public record Draft(Member sender, String content, String clientMsgId, OffsetDateTime sentAt) {
+
+        /** Its frame's tail (everything after the seq, which storing gives), written once. */
+        String tail() {
+            return Frames.messageTail(sender.caller().id(), sender.caller().username(), content,
+                    sentAt.toInstant(), clientMsgId);
+        }
     }
 
     private static final Logger LOG = Logger.getLogger(MessageStore.class.getName());
@@ -66,10 +70,27 @@ public class MessageStore {
     }
 
     private void store(String roomId, List<Draft> drafts) {
-        for (int from = 0; from < drafts.size(); from += MAX_BATCH) {
-            List<Draft> batch = drafts.subList(from, Math.min(drafts.size(), from + MAX_BATCH));
+        int from = 0;
+        while (from < drafts.size()) {
+            // A batch ends where its frames' tails would no longer fit in one notification.
+            List<String> tails = new ArrayList<>();
+            int bodyBytes = 0;
+            int to = from;
+            while (to < drafts.size() && to - from < MAX_BATCH) {
+                String tail = drafts.get(to).tail();
+                int bytes = Notice.bodyBytes(tail);
+                if (to > from && !Notice.fits(bodyBytes + bytes)) {
+                    break;
+                }
+                tails.add(tail);
+                bodyBytes += bytes;
+                to++;
+            }
+            List<Draft> batch = drafts.subList(from, to);
+            // One tail too large for any notification: receivers read that message from the table.
+            String body = Notice.fits(bodyBytes) ? Notice.body(tails) : "";
             try {
-                storeBatch(roomId, batch);
+                storeBatch(roomId, batch, body);
                 stored.inc(batch.size());
             } catch (SQLException | RuntimeException e) {
                 LOG.log(Level.WARNING, "Could not store " + batch.size() + " messages of room " + roomId, e);
@@ -78,55 +99,61 @@ public class MessageStore {
                         "The message could not be stored; send it again."));
                 batch.forEach(d -> d.sender().event(error));
             }
+            from = to;
         }
     }
 
-    private static void storeBatch(String roomId, List<Draft> batch) throws SQLException {
-        Sql.inTransaction(c -> {
-            int n = batch.size();
-            long last;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE rooms SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq")) {
-                ps.setInt(1, n);
-                ps.setString(2, roomId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new SQLException("room " + roomId + " no longer exists");
-                    }
-                    last = rs.getLong(1);
+    /**
+     * Stores a batch in one statement, so one round trip: it advances the room's last_seq by the
+     * batch size (the row lock orders concurrent writers, on any node), inserts the rows with the
+     * seqs so taken, and queues the notice, which PostgreSQL sends when the statement commits.
+     */
+    private static void storeBatch(String roomId, List<Draft> batch, String noticeBody) throws SQLException {
+        int n = batch.size();
+        Long[] userIds = new Long[n];
+        String[] usernames = new String[n];
+        String[] contents = new String[n];
+        String[] clientMsgIds = new String[n];
+        String[] sentAts = new String[n];
+        for (int i = 0; i < n; i++) {
+            Draft d = batch.get(i);
+            userIds[i] = d.sender().caller().id();
+            usernames[i] = d.sender().caller().username();
+            contents[i] = d.content();
+            clientMsgIds[i] = d.clientMsgId();
+            sentAts[i] = d.sentAt().toString();
+        }
+        try (Connection c = Database.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("""
+                        WITH room AS (
+                            UPDATE rooms SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq - ? + 1 AS first),
+                        stored AS (
+                            INSERT INTO messages (room_id, seq, user_id, username, content, client_msg_id, sent_at)
+                            SELECT ?, room.first + m.i - 1, m.user_id, m.username, m.content, m.client_msg_id, m.sent_at
+                              FROM room, unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[]::timestamptz[])
+                                   WITH ORDINALITY AS m (user_id, username, content, client_msg_id, sent_at, i))
+                        SELECT pg_notify(?, ?::text || ' ' || room.first || ' ' || (room.first + ? - 1) || ?::text)
+                          FROM room""")) {
+            c.setAutoCommit(true);
+            ps.setInt(1, n);
+            ps.setString(2, roomId);
+            ps.setInt(3, n);
+            ps.setString(4, roomId);
+            ps.setArray(5, c.createArrayOf("bigint", userIds));
+            ps.setArray(6, c.createArrayOf("text", usernames));
+            ps.setArray(7, c.createArrayOf("text", contents));
+            ps.setArray(8, c.createArrayOf("text", clientMsgIds));
+            ps.setArray(9, c.createArrayOf("text", sentAts));
+            ps.setString(10, Notice.CHANNEL);
+            ps.setString(11, roomId);
+            ps.setInt(12, n);
+            ps.setString(13, noticeBody);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("room " + roomId + " no longer exists");
                 }
             }
-            long first = last - n + 1;
-            Long[] seqs = new Long[n];
-            Long[] userIds = new Long[n];
-            String[] usernames = new String[n];
-            String[] contents = new String[n];
-            String[] clientMsgIds = new String[n];
-            String[] sentAts = new String[n];
-            List<String> frames = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                Draft d = batch.get(i);
-                seqs[i] = first + i;
-                userIds[i] = d.sender().caller().id();
-                usernames[i] = d.sender().caller().username();
-                contents[i] = d.content();
-                clientMsgIds[i] = d.clientMsgId();
-                sentAts[i] = d.sentAt().toString();
-                frames.add(Frames.encode(new ChatMessage(roomId, seqs[i], userIds[i], usernames[i], contents[i],
-                        d.sentAt().toInstant(), clientMsgIds[i])));
-            }
-            Sql.execute(c, """
-                    INSERT INTO messages (room_id, seq, user_id, username, content, client_msg_id, sent_at)
-                    SELECT ?, m.* FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[],
-                                              ?::text[]::timestamptz[]) AS m""",
-                    roomId, c.createArrayOf("bigint", seqs), c.createArrayOf("bigint", userIds),
-                    c.createArrayOf("text", usernames), c.createArrayOf("text", contents),
-                    c.createArrayOf("text", clientMsgIds), c.createArrayOf("text", sentAts));
-            for (Notice notice : Notice.of(roomId, first, frames)) {
-                Bus.publish(c, Notice.CHANNEL, notice.payload());
-            }
-            return null;
-        });
+        }
     }
 
     /** The seq of the room's newest stored message (0 when none), or -1 when there is no such room. */
