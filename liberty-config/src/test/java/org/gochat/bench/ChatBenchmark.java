@@ -39,9 +39,13 @@ import org.gochat.system.TestPostgres;
  * prints the same figures.</li>
  * </ol>
  *
+ * Both run once untimed first (a burst, then {@code warmup} seconds of offered load), so that the
+ * measured rounds run compiled code in both JVMs rather than the JIT compilers.
+ *
  * Settings, as {@code key=value} arguments (or system properties): {@code rooms} (4), {@code clients}
- * (25), {@code messages} (100), {@code rate} (1000), {@code seconds} (10), {@code wsRate}
- * (GOCHAT_WS_RATE of the server, 100), {@code jfr} (a file: record the server with Java Flight Recorder).
+ * (25), {@code messages} (100), {@code rate} (1000), {@code seconds} (10), {@code warmup} (10; 0 skips
+ * the warm-up), {@code wsRate} (GOCHAT_WS_RATE of the server, 100), {@code servers} (1), {@code jfr} (a
+ * file: record the server with Java Flight Recorder), {@code jfrSettings} (profile, or a .jfc file).
  * Run: {@code ./mvnw -Pbench -DskipITs verify -Dbench=ChatBenchmark -Dbench.args="rooms=4 clients=25"}.
  */
 public final class ChatBenchmark {
@@ -54,8 +58,10 @@ public final class ChatBenchmark {
     private final int messages = Integer.getInteger("messages", 100);
     private final int rate = Integer.getInteger("rate", 1000);
     private final int seconds = Integer.getInteger("seconds", 10);
+    private final int warmup = Integer.getInteger("warmup", 10);
     private final String wsRate = System.getProperty("wsRate", "100");
     private final String jfr = System.getProperty("jfr");
+    private final String jfrSettings = System.getProperty("jfrSettings", "profile");
     private final HttpClient http;
     private final ExecutorService clientThreads = Executors.newFixedThreadPool(2);
     /** {@code servers=2} splits the clients across two servers on the one database (client i on server i mod n). */
@@ -86,7 +92,7 @@ public final class ChatBenchmark {
             env.put("GOCHAT_WS_RATE", wsRate);
             if (jfr != null) {
                 env.put("JVM_ARGS", "-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath()
-                        + ",settings=profile,dumponexit=true");
+                        + ",settings=" + jfrSettings + ",dumponexit=true");
             }
             try {
                 for (int n = 1; n <= servers; n++) {
@@ -118,7 +124,18 @@ public final class ChatBenchmark {
         }
         Thread.sleep(1000); // let every join settle
 
-        // 1. Burst
+        if (warmup > 0) { // both JVMs compile their hot paths here, not during the measured rounds
+            burst(all, "warm-up burst");
+            offered(all, "warm-up offered", warmup);
+        }
+        burst(all, "burst");
+        offered(all, "offered " + rate + "/s", seconds);
+        System.out.println(metrics());
+        all.forEach(Client::close);
+    }
+
+    /** Every client sends {@code messages} messages as fast as the rate limit allows. */
+    private void burst(List<Client> all, String phase) throws InterruptedException {
         int expected = clients * messages;
         all.forEach(c -> c.expect(expected));
         long start = System.nanoTime();
@@ -134,17 +151,19 @@ public final class ChatBenchmark {
         }
         sent.await();
         senders.shutdown();
-        report("burst", all, start, 120);
+        report(phase, all, start, 120);
+    }
 
-        // 2. Offered load, paced from one thread
-        int total = rate * seconds;
+    /** {@code rate} messages a second for {@code forSeconds}, spread over every client, paced from one thread. */
+    private void offered(List<Client> all, String phase, int forSeconds) throws InterruptedException {
+        int total = rate * forSeconds;
         int[] perRoom = new int[rooms];
         for (int k = 0; k < total; k++) {
             perRoom[all.get(k % all.size()).room]++;
         }
         all.forEach(c -> c.expect(perRoom[c.room]));
         long interval = TimeUnit.SECONDS.toNanos(1) / rate;
-        start = System.nanoTime();
+        long start = System.nanoTime();
         for (int k = 0; k < total; k++) {
             long due = start + k * interval;
             long wait = due - System.nanoTime();
@@ -153,9 +172,7 @@ public final class ChatBenchmark {
             }
             all.get(k % all.size()).send();
         }
-        report("offered " + rate + "/s", all, start, 60);
-        System.out.println(metrics());
-        all.forEach(Client::close);
+        report(phase, all, start, 60);
     }
 
     private void report(String phase, List<Client> all, long start, int timeoutSeconds) throws InterruptedException {
@@ -248,6 +265,11 @@ public final class ChatBenchmark {
         }
 
         @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(Long.MAX_VALUE); // no demand signalling per frame: the listener still runs one call at a time
+        }
+
+        @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             long now = System.nanoTime();
             partial.append(data);
@@ -260,7 +282,6 @@ public final class ChatBenchmark {
                     received(Long.parseLong(seq.group(1)), now - Long.parseLong(content.group(2)), now);
                 }
             }
-            webSocket.request(1);
             return null;
         }
 
