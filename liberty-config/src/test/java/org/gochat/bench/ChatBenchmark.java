@@ -43,7 +43,7 @@ import org.gochat.system.TestPostgres;
  * measured rounds run compiled code in both JVMs rather than the JIT compilers.
  *
  * Settings, as {@code key=value} arguments (or system properties): {@code rooms} (4), {@code clients}
- * (25), {@code messages} (100), {@code rate} (1000), {@code seconds} (10), {@code warmup} (10; 0 skips
+ * (25), {@code messages} (100), {@code rate} (1000), {@code seconds} (10), {@code warmup} (30; 0 skips
  * the warm-up), {@code wsRate} (GOCHAT_WS_RATE of the server, 100), {@code servers} (1), {@code jfr} (a
  * file: record the server with Java Flight Recorder), {@code jfrSettings} (profile, or a .jfc file).
  * Run: {@code ./mvnw -Pbench -DskipITs verify -Dbench=ChatBenchmark -Dbench.args="rooms=4 clients=25"}.
@@ -58,7 +58,7 @@ public final class ChatBenchmark {
     private final int messages = Integer.getInteger("messages", 100);
     private final int rate = Integer.getInteger("rate", 1000);
     private final int seconds = Integer.getInteger("seconds", 10);
-    private final int warmup = Integer.getInteger("warmup", 10);
+    private final int warmup = Integer.getInteger("warmup", 30);
     private final String wsRate = System.getProperty("wsRate", "100");
     private final String jfr = System.getProperty("jfr");
     private final String jfrSettings = System.getProperty("jfrSettings", "profile");

@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -110,5 +116,23 @@ final class Chat {
     /** Joins the room on this server; a negative {@code since} joins without replay. */
     static Socket join(LibertyServer server, User user, String room, long since) {
         return Socket.open(server.uri(""), room, since < 0 ? "" : "?since=" + since, user.bearer());
+    }
+
+    static List<Long> seqs(List<JsonObject> messages) {
+        return messages.stream().map(m -> m.getJsonNumber("seq").longValueExact()).toList();
+    }
+
+    /** The number of messages the room has stored, read from the database, which must hold seqs 1 to that number. */
+    static long storedMessages(String room) throws SQLException {
+        try (Connection c = DriverManager.getConnection(GochatSystem.postgres().jdbcUrl(), "postgres", "postgres");
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT count(*), coalesce(max(seq), 0) FROM messages WHERE room_id = ?")) {
+            ps.setString(1, room);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals(rs.getLong(1), rs.getLong(2), "stored seqs have no gaps");
+                return rs.getLong(1);
+            }
+        }
     }
 }

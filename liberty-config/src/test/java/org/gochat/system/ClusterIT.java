@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -81,7 +77,7 @@ class ClusterIT {
         for (Socket s : sockets) {
             List<JsonObject> got = s.next("message", total, 30);
             assertEquals(total, got.size(), "every member receives every message");
-            assertEquals(LongStream.rangeClosed(1, total).boxed().toList(), seqs(got), "gapless, ascending, once");
+            assertEquals(LongStream.rangeClosed(1, total).boxed().toList(), Chat.seqs(got), "gapless, ascending, once");
             List<String> contents = got.stream().map(m -> m.getString("content")).toList();
             if (first == null) {
                 first = contents;
@@ -196,12 +192,12 @@ class ClusterIT {
         }
         assertEquals(sent, acked.size() + errors, "every send was answered: stored, or an error event");
         assertTrue(errors > 0, "sends while the database was down got error events");
-        assertEquals(LongStream.rangeClosed(1, acked.size()).boxed().toList(), seqs(acked));
-        assertEquals(acked.size(), storedCount(room));
+        assertEquals(LongStream.rangeClosed(1, acked.size()).boxed().toList(), Chat.seqs(acked));
+        assertEquals(acked.size(), Chat.storedMessages(room));
 
         for (Socket member : List.of(onA, onB)) {
             List<JsonObject> got = member.next("message", acked.size(), 30);
-            assertEquals(seqs(acked), seqs(got), "nothing missed, nothing twice");
+            assertEquals(Chat.seqs(acked), Chat.seqs(got), "nothing missed, nothing twice");
             assertTrue(member.next("message", 1, 1).isEmpty(), "no message after those");
             member.close();
         }
@@ -226,7 +222,7 @@ class ClusterIT {
         for (int i = 0; i < total; i++) {
             s.send("k-" + i);
             if (i == 100) {
-                received.addAll(seqs(onB.next("message", 50, 10)));
+                received.addAll(Chat.seqs(onB.next("message", 50, 10)));
                 b.kill();
                 bKilled = true;
             }
@@ -236,10 +232,10 @@ class ClusterIT {
         assertEquals(total, s.next("message", total, 30).size(), "the sender's server stored everything");
 
         // The client of the dead server resumes on the other one from the last seq it saw.
-        received.addAll(drain(onB));
+        received.addAll(onB.remainingSeqs());
         long last = received.isEmpty() ? 0 : received.get(received.size() - 1);
         Socket resumed = Chat.join(a, r, room, last);
-        received.addAll(seqs(resumed.next("message", (int) (total - last), 30)));
+        received.addAll(Chat.seqs(resumed.next("message", (int) (total - last), 30)));
         assertEquals(LongStream.rangeClosed(1, total).boxed().toList(), received, "complete and gapless");
 
         Set<Long> left = eventually(() -> clientIds(a, sender, room), ids -> !ids.contains(ghost.id()),
@@ -263,21 +259,6 @@ class ClusterIT {
         return ids;
     }
 
-    private static List<Long> seqs(List<JsonObject> messages) {
-        return messages.stream().map(m -> m.getJsonNumber("seq").longValueExact()).toList();
-    }
-
-    /** The seqs of the messages already received by a socket that is closed or closing. */
-    private static List<Long> drain(Socket socket) throws InterruptedException {
-        List<Long> seqs = new ArrayList<>();
-        for (JsonObject f = socket.next(1_000); f != null; f = socket.next(200)) {
-            if ("message".equals(f.getString("type"))) {
-                seqs.add(f.getJsonNumber("seq").longValueExact());
-            }
-        }
-        return seqs;
-    }
-
     /** Sends {@code n} messages, about 50 a second; returns n. */
     private static int sendPaced(Socket s, int from, int n) throws InterruptedException {
         for (int i = 0; i < n; i++) {
@@ -285,18 +266,6 @@ class ClusterIT {
             Thread.sleep(20);
         }
         return n;
-    }
-
-    private static long storedCount(String room) throws Exception {
-        try (Connection c = DriverManager.getConnection(GochatSystem.postgres().jdbcUrl(), "postgres", "postgres");
-                PreparedStatement ps = c.prepareStatement("SELECT count(*), coalesce(max(seq), 0) FROM messages WHERE room_id = ?")) {
-            ps.setString(1, room);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                assertEquals(rs.getLong(1), rs.getLong(2), "stored seqs have no gaps");
-                return rs.getLong(1);
-            }
-        }
     }
 
     private interface Probe<T> {

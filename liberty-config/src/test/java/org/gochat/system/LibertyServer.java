@@ -91,16 +91,29 @@ public final class LibertyServer implements AutoCloseable {
 
     /** Kills the server's JVM with SIGKILL: no shutdown of any kind, as in a crash. */
     public void kill() {
+        signal(true, Duration.ofSeconds(30));
+    }
+
+    /** Stops the server with SIGTERM, as a container runtime or an init system does, and waits for its exit. */
+    public void terminate() {
+        signal(false, Duration.ofMinutes(2));
+    }
+
+    private void signal(boolean kill, Duration wait) {
         try {
             long pid = Long.parseLong(Files.readString(WLP.resolve("usr/servers/.pid/" + name + ".pid")).trim());
             ProcessHandle process = ProcessHandle.of(pid)
                     .orElseThrow(() -> new IllegalStateException("server " + name + " is not running"));
-            process.destroyForcibly();
-            process.onExit().get(30, TimeUnit.SECONDS);
+            if (kill) {
+                process.destroyForcibly();
+            } else {
+                process.destroy();
+            }
+            process.onExit().get(wait.toSeconds(), TimeUnit.SECONDS);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot kill server " + name, e);
+            throw new IllegalStateException("cannot signal server " + name, e);
         }
     }
 

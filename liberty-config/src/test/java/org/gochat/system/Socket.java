@@ -115,6 +115,17 @@ final class Socket implements WebSocket.Listener {
         return found;
     }
 
+    /** The seqs of the messages already received by a socket that is closed or closing. */
+    List<Long> remainingSeqs() throws InterruptedException {
+        List<Long> seqs = new ArrayList<>();
+        for (JsonObject f = next(1_000); f != null; f = next(200)) {
+            if ("message".equals(f.getString("type"))) {
+                seqs.add(f.getJsonNumber("seq").longValueExact());
+            }
+        }
+        return seqs;
+    }
+
     @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         text.append(data);

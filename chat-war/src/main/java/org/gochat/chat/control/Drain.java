@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -66,6 +67,18 @@ final class Drain<T> {
         return queue.size();
     }
 
+    /** Waits until nothing is queued or being handled; false when the deadline (a nanoTime) passed first. */
+    synchronized boolean awaitIdle(long deadline) throws InterruptedException {
+        while (running || !queue.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
     private void start() {
         try {
             executor.execute(this::run);
@@ -74,6 +87,7 @@ final class Drain<T> {
             close();
             synchronized (this) {
                 running = false;
+                notifyAll(); // awaitIdle
             }
         }
     }
@@ -84,6 +98,7 @@ final class Drain<T> {
             synchronized (this) {
                 if (queue.isEmpty() || closed) {
                     running = false;
+                    notifyAll(); // awaitIdle
                     return;
                 }
                 batch = new ArrayList<>(queue);

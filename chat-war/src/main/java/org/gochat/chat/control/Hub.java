@@ -108,6 +108,8 @@ public class Hub {
     private Counter slowConsumersClosed;
     private List<Bus.Subscription> subscriptions = List.of();
     private List<ScheduledFuture<?>> timers = List.of();
+    private volatile boolean stopping;
+    private TerminationSignals terminationSignals;
 
     /** Starts with the application: listens on the bus, clears this node's stale presence, starts the timers. */
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
@@ -152,6 +154,7 @@ public class Hub {
                         closeWhere(m -> m.caller().id() == userId, "The account was deleted.");
                     }
                 }, Revocations.Listener.class)));
+        terminationSignals = new TerminationSignals(this::stopOrderly);
         int pingEvery = Math.max(1, idleTimeoutSeconds / 4);
         timers = List.of(
                 scheduler.scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS),
@@ -160,8 +163,51 @@ public class Hub {
                 scheduler.scheduleAtFixedRate(this::heartbeat, 10, 10, TimeUnit.SECONDS));
     }
 
+    /**
+     * The orderly stop: no new message is accepted (the sender hears {@code unavailable}), those
+     * accepted are stored and delivered to this node's members, then every connection closes with
+     * 1001, all within GOCHAT_WS_STOP_GRACE seconds. Clients resume with {@code since} on another node
+     * or after the restart. It runs on SIGTERM or SIGINT, before the server's own shutdown, and when
+     * chat-war stops (see {@link org.gochat.chat.boundary.OrderlyStop}), whichever comes first.
+     */
+    public void stopOrderly() {
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Settings.getInt("GOCHAT_WS_STOP_GRACE", 5));
+        LOG.info("Chat hub stopping in order: " + connections.size() + " connections");
+        try {
+            boolean done = store.awaitStored(deadline);
+            // Each room's loop reads from the table whatever its notifications have not brought yet.
+            rooms.values().forEach(room -> room.loop.offer(() -> catchUp(room, Long.MAX_VALUE)));
+            for (Room room : rooms.values()) {
+                done &= room.loop.awaitIdle(deadline);
+            }
+            for (Member m : connections) {
+                done &= m.awaitSent(deadline);
+            }
+            if (!done) {
+                LOG.warning("Chat hub stopping: not every accepted message was delivered within the grace period");
+            }
+            connections.forEach(m -> m.close(CloseCodes.GOING_AWAY, "The server is stopping."));
+            long closeDeadline = Math.max(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+            while (!connections.isEmpty() && System.nanoTime() < closeDeadline) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("Chat hub stopped in order; connections left open: " + connections.size());
+    }
+
     @PreDestroy
     void stop() {
+        if (terminationSignals != null) {
+            terminationSignals.close();
+        }
         timers.forEach(t -> t.cancel(false));
         sendPool.shutdownNow();
         subscriptions.forEach(Bus.Subscription::close);
@@ -182,6 +228,8 @@ public class Hub {
         // A revocation that arrived between the handshake's check and now found no connection to close.
         if (Revocations.isRevoked(caller.tokenId()) || Revocations.isDeleted(caller.id())) {
             m.close(CloseCodes.VIOLATED_POLICY, "The token is no longer valid.");
+        } else if (stopping) {
+            m.close(CloseCodes.GOING_AWAY, "The server is stopping.");
         }
         // Where this connection starts, read before it can send anything: the register task runs later,
         // and a first member's own first message may be stored by then.
@@ -193,6 +241,10 @@ public class Hub {
 
     /** A text frame from a member: checked, rate limited, then queued for storing. */
     public void receive(Member m, String text) {
+        if (stopping) {
+            refuse(m, ChatError.UNAVAILABLE, "The server is stopping; send it again once reconnected.");
+            return;
+        }
         if (!m.withinRate()) {
             refuse(m, ChatError.RATE_LIMITED, "More than " + limits.perSecond() + " messages a second.");
             return;

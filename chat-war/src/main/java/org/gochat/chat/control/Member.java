@@ -128,6 +128,11 @@ public final class Member {
         return true;
     }
 
+    /** Waits until the frames queued for this connection are sent; false when the deadline (a nanoTime) passed first. */
+    boolean awaitSent(long deadline) throws InterruptedException {
+        return outbound.awaitIdle(deadline);
+    }
+
     /** The connection is closed already (by either side): stop queueing for it. */
     void closed() {
         closing.set(true);

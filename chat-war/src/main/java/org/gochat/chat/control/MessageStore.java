@@ -69,6 +69,16 @@ public class MessageStore {
                 room -> new Drain<>(executor, MAX_WAITING_PER_ROOM, batch -> store(room, batch))).offer(draft);
     }
 
+    /** Waits until every accepted message is stored; false when the deadline (a nanoTime) passed first. */
+    boolean awaitStored(long deadline) throws InterruptedException {
+        for (Drain<Draft> room : waiting.values()) {
+            if (!room.awaitIdle(deadline)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void store(String roomId, List<Draft> drafts) {
         int from = 0;
         while (from < drafts.size()) {
