@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -221,6 +222,21 @@ class ChatSocketIT {
         assertEquals(1008, s.closeCode(5));
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "closed within 2 s");
         assertFalse(other.closed.isDone(), "other users stay");
+        other.close();
+    }
+
+    @Test
+    void aTokenThatExpiresWhileConnectedClosesItsSocketWith1008() throws Exception {
+        Chat.User alice = Chat.register();
+        String room = Chat.createRoom(alice);
+        long expiresAt = Instant.now().getEpochSecond() + 3;
+        String shortLived = TestTokens.signed(TestTokens.claims(alice.id(), alice.username()).add("exp", expiresAt).build());
+        Socket s = Socket.open(Chat.base(), room, "", Map.of("Authorization", "Bearer " + shortLived));
+        Socket other = Chat.join(alice, room);
+
+        assertEquals(1008, s.closeCode(10), "closed once its token expired");
+        assertTrue(Instant.now().getEpochSecond() >= expiresAt, "not before its expiry");
+        assertFalse(other.closed.isDone(), "a connection with a valid token of the same user stays");
         other.close();
     }
 
