@@ -164,6 +164,14 @@ class HubIT {
         c.close();
     }
 
+    @Test
+    void aConnectionTheHubCannotJoinToItsRoomIsClosedWith1011() throws Exception {
+        // The fixture skips the handshake's check that the room exists, so joining fails in the
+        // database (no room for the presence row), as any database error between handshake and join would.
+        WsClient c = join("hub-missing-" + UUID.randomUUID(), 1, null, true);
+        assertEquals(1011, c.closeCode.get(10, TimeUnit.SECONDS));
+    }
+
     private static String nextError(WsClient c) throws InterruptedException {
         JsonObject f = c.frames.poll(10, TimeUnit.SECONDS);
         assertEquals("error", f.getString("type"), f.toString());
