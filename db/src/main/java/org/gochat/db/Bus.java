@@ -50,7 +50,8 @@ public final class Bus {
     /** Channels the bus connection listens on now; touched only by the bus thread. */
     private static final Set<String> LISTENING = ConcurrentHashMap.newKeySet();
     private static volatile boolean connected;
-    private static Thread thread;
+    /** The bus thread; a thread that is no longer this one (after stop) ends its loop. */
+    private static volatile Thread thread;
 
     private Bus() {
     }
@@ -82,19 +83,56 @@ public final class Bus {
         return connected;
     }
 
+    /** Starts the bus again after {@link #stop}, when it has subscribers. */
+    public static synchronized void resume() {
+        if (!SUBSCRIBERS.isEmpty()) {
+            startOnce();
+        }
+    }
+
+    /**
+     * Stops the bus and closes its connection, waiting briefly for both; subscriptions stay for
+     * {@link #resume}. Called when the server's last GoChat application stops.
+     */
+    public static void stop() {
+        Thread t;
+        synchronized (Bus.class) {
+            t = thread;
+            thread = null;
+        }
+        if (t != null) {
+            try {
+                t.join(2 * POLL_MILLIS + 1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private static synchronized void startOnce() {
         if (thread == null) {
-            thread = new Thread(Bus::run, "gochat-bus");
-            thread.setDaemon(true);
-            thread.setContextClassLoader(Bus.class.getClassLoader()); // not the subscribing app's
-
-            thread.start();
+            Thread t = new Thread(Bus::run, "gochat-bus");
+            t.setDaemon(true);
+            t.setContextClassLoader(Bus.class.getClassLoader()); // not the subscribing app's
+            thread = t;
+            t.start();
         }
     }
 
     private static void run() {
+        try {
+            listen();
+        } finally {
+            if (thread == null) { // stopped, not replaced by a new bus thread
+                connected = false;
+            }
+            LOG.info("Notification bus stopped");
+        }
+    }
+
+    private static void listen() {
         long backoff = 100;
-        while (true) {
+        while (running()) {
             try (Connection c = Database.dataSource().getConnection()) {
                 c.setAutoCommit(true);
                 PGConnection pg = c.unwrap(PGConnection.class);
@@ -103,7 +141,7 @@ public final class Bus {
                 connected = true;
                 backoff = 100;
                 LOG.info("Notification bus connected");
-                while (true) {
+                while (running()) {
                     listenToNewChannels(c);
                     PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
                     if (notifications != null) {
@@ -113,14 +151,21 @@ public final class Bus {
                     }
                 }
             } catch (SQLException | RuntimeException e) {
-                if (connected) {
+                if (connected && running()) {
                     LOG.log(Level.WARNING, "Notification bus lost its connection; reconnecting: " + e.getMessage());
                 }
                 connected = false;
             }
+            if (!running()) {
+                break;
+            }
             sleep(backoff);
             backoff = Math.min(backoff * 2, 2_000);
         }
+    }
+
+    private static boolean running() {
+        return thread == Thread.currentThread();
     }
 
     private static void listenToNewChannels(Connection c) throws SQLException {
