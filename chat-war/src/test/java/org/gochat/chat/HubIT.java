@@ -15,6 +15,7 @@ import java.util.concurrent.locks.LockSupport;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 
+import org.eclipse.microprofile.metrics.MetricID;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.gochat.chat.control.Rooms;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -162,6 +163,32 @@ class HubIT {
         assertEquals("z".repeat(4096), m.getString("content"));
         assertFalse(c.closeCode.isDone(), "the connection stays open");
         c.close();
+    }
+
+    @Test
+    void aRoomLetsGoOfItsLoopWhenItsLastMemberLeavesAndServesTheNextOneInOrder() throws Exception {
+        String room = newRoom();
+        WsClient first = join(room, 1, null, true);
+        first.send("one");
+        assertEquals(1, first.messages(1, 10).get(0).getInt("seq"));
+        long withMember = roomsWithMembers();
+        first.close();
+        first.closeCode.get(10, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (roomsWithMembers() >= withMember && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(roomsWithMembers() < withMember, "the empty room's loop is gone");
+
+        WsClient next = join(room, 2, 0L, true);
+        next.send("two");
+        List<JsonObject> got = next.messages(2, 10);
+        assertEquals(List.of(1, 2), got.stream().map(m -> m.getInt("seq")).toList(), "history, then the live message");
+        next.close();
+    }
+
+    private long roomsWithMembers() {
+        return metrics.getGauge(new MetricID("gochat.ws.rooms")).getValue().longValue();
     }
 
     @Test

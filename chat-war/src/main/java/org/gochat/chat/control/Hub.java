@@ -122,6 +122,7 @@ public class Hub {
         delivered = metrics.counter("gochat.messages.delivered");
         slowConsumersClosed = metrics.counter("gochat.ws.slowConsumersClosed");
         metrics.gauge("gochat.ws.sessions", connections, Set::size);
+        metrics.gauge("gochat.ws.rooms", rooms, Map::size); // rooms with members on this server
         try {
             presence.clear();
         } catch (SQLException e) {
@@ -285,8 +286,17 @@ public class Hub {
     // ---- the room loop
 
     private void register(Room room, Member m, Long since, long position) {
+        if (rooms.get(room.id) != room) { // the room's last member left meanwhile and took its loop away
+            Room current = rooms.computeIfAbsent(room.id, id -> new Room(id, executor));
+            current.loop.offer(() -> register(current, m, since, position));
+            return;
+        }
+        if (m.isClosing()) {
+            return; // gone before it joined; its leave may not have found this room
+        }
         try {
-            if (room.members.isEmpty()) {
+            boolean first = room.members.isEmpty();
+            if (first) {
                 room.delivered = position;
             }
             if (since != null && since < room.delivered) {
@@ -294,6 +304,10 @@ public class Hub {
             }
             room.members.add(m);
             presence.joined(m);
+            if (first) {
+                // Notices of messages stored after the position was read found no member and were dropped.
+                catchUp(room, Long.MAX_VALUE);
+            }
         } catch (SQLException | RuntimeException e) {
             LOG.log(Level.WARNING, "Could not register a connection to room " + room.id, e);
             room.members.remove(m);
@@ -308,6 +322,9 @@ public class Hub {
             } catch (SQLException | RuntimeException e) {
                 LOG.log(Level.WARNING, "Could not record that a connection left room " + room.id, e);
             }
+        }
+        if (room.members.isEmpty()) {
+            rooms.remove(room.id, room); // a join racing this forwards itself to a new loop (see register)
         }
     }
 

@@ -103,6 +103,11 @@ public final class Member {
         }
     }
 
+    /** Whether the connection is closing or closed (by either side). */
+    boolean isClosing() {
+        return closing.get();
+    }
+
     /** How long the send under way has been blocked, in nanoseconds; 0 when none is. */
     long sendingFor(long now) {
         long since = sendingSince;
