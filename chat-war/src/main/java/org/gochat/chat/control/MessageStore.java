@@ -80,25 +80,23 @@ public class MessageStore {
     }
 
     private void store(String roomId, List<Draft> drafts) {
+        List<String> tails = drafts.stream().map(Draft::tail).toList();
         int from = 0;
         while (from < drafts.size()) {
             // A batch ends where its frames' tails would no longer fit in one notification.
-            List<String> tails = new ArrayList<>();
-            int bodyBytes = 0;
-            int to = from;
+            int bodyBytes = Notice.bodyBytes(tails.get(from));
+            int to = from + 1;
             while (to < drafts.size() && to - from < MAX_BATCH) {
-                String tail = drafts.get(to).tail();
-                int bytes = Notice.bodyBytes(tail);
-                if (to > from && !Notice.fits(bodyBytes + bytes)) {
+                int bytes = Notice.bodyBytes(tails.get(to));
+                if (!Notice.fits(bodyBytes + bytes)) {
                     break;
                 }
-                tails.add(tail);
                 bodyBytes += bytes;
                 to++;
             }
             List<Draft> batch = drafts.subList(from, to);
             // One tail too large for any notification: receivers read that message from the table.
-            String body = Notice.fits(bodyBytes) ? Notice.body(tails) : "";
+            String body = Notice.fits(bodyBytes) ? Notice.body(tails.subList(from, to)) : "";
             try {
                 storeBatch(roomId, batch, body);
                 stored.inc(batch.size());
