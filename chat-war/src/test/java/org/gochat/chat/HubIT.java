@@ -243,6 +243,42 @@ class HubIT {
         fast.close();
     }
 
+    @Test
+    void clientsThatStopReadingDoNotHoldUpTheOthersEvenWhenTheyOutnumberTheSendThreads() throws Exception {
+        String room = newRoom();
+        int total = 3000;
+        String padding = "p".repeat(3000);
+        WsClient reader = join(room, 1, null, true);
+        List<WsClient> stalled = new ArrayList<>();
+        for (int i = 0; i < 4; i++) { // the test server has 2 send threads (see this module's pom)
+            stalled.add(join(room, 10 + i, null, false));
+        }
+        for (int i = 0; i < total; i++) {
+            reader.send(padding + i);
+            LockSupport.parkNanos(2_000_000);
+        }
+        List<JsonObject> got = reader.messages(total, 60);
+        assertEquals(total, got.size(), "the reading member gets every message");
+        // Once the stalled clients' socket buffers are full their sends block until the send timeout
+        // (2 s); the reading member's frames must not wait for that.
+        long largestGap = 0;
+        int at = 0;
+        for (int i = 1; i < reader.messageArrivals.size(); i++) {
+            long gap = reader.messageArrivals.get(i) - reader.messageArrivals.get(i - 1);
+            if (gap > largestGap) {
+                largestGap = gap;
+                at = i;
+            }
+        }
+        assertTrue(largestGap < TimeUnit.SECONDS.toNanos(1),
+                "the reading member waited " + largestGap / 1_000_000 + " ms for message " + at);
+        for (WsClient s : stalled) {
+            s.resume(); // lets its close frame through
+            assertEquals(1013, s.closeCode.get(30, TimeUnit.SECONDS));
+        }
+        reader.close();
+    }
+
     private static Thread started(Runnable work) {
         Thread t = new Thread(work);
         t.start();

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +21,8 @@ final class WsClient implements WebSocket.Listener {
 
     final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    /** System.nanoTime() of each message frame's arrival, in order. */
+    final List<Long> messageArrivals = new CopyOnWriteArrayList<>();
     private final StringBuilder partial = new StringBuilder();
     private volatile boolean reading;
     private WebSocket socket;
@@ -75,7 +78,12 @@ final class WsClient implements WebSocket.Listener {
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         partial.append(data);
         if (last) {
-            frames.add(Json.createReader(new StringReader(partial.toString())).readObject());
+            long now = System.nanoTime();
+            JsonObject frame = Json.createReader(new StringReader(partial.toString())).readObject();
+            if ("message".equals(frame.getString("type"))) {
+                messageArrivals.add(now);
+            }
+            frames.add(frame);
             partial.setLength(0);
         }
         return null;

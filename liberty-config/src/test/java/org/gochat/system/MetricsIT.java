@@ -24,6 +24,8 @@ class MetricsIT {
             assertTrue(value(metrics, "gochat_messages_stored_total") >= 1, metrics);
             assertTrue(value(metrics, "gochat_messages_delivered_total") >= 1, metrics);
             assertTrue(value(metrics, "gochat_ws_slowConsumersClosed_total") >= 0, metrics);
+            assertTrue(value(metrics, "gochat_ws_rooms") >= 1, metrics);
+            assertTrue(value(metrics, "gochat_ws_sendThreads") >= 2, metrics); // a send ran, on a pool of at least 2
         } finally {
             alone.socket().close();
         }

@@ -8,13 +8,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -70,6 +71,9 @@ public class Hub {
 
     private static final Logger LOG = Logger.getLogger(Hub.class.getName());
     private static final int CATCH_UP_PAGE = 500;
+    /** A send (or close) blocked this long is a client not reading: the send pool gets a thread in its place. */
+    private static final long BLOCKED_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final int MAX_STAND_INS = 256;
 
     @Resource(lookup = "concurrent/chat")
     ManagedExecutorService executor;
@@ -94,14 +98,21 @@ public class Hub {
     MetricRegistry metrics;
 
     /**
-     * Sends to connections (their outbound queues' drains), on a fixed pool of managed threads. Each
+     * Sends to connections (their outbound queues' drains), on a pool of managed threads. Each
      * message means one task per member; a managed executor would capture and apply the
      * application's thread context for each of them, which costs more than the socket write itself.
+     * The pool is small (GOCHAT_SEND_THREADS, the number of cores by default): every thread woken for
+     * a message costs more than a few more sends on a thread already running. So that clients that
+     * stop reading cannot hold it, it gets one thread more for each send or close blocked too long (see
+     * {@link #standInForBlockedSends}).
      */
-    private ExecutorService sendPool;
+    private ThreadPoolExecutor sendPool;
+    private int sendThreads;
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     /** Every connection of this node, for the periodic sweep and for revocations. */
     private final Set<Member> connections = ConcurrentHashMap.newKeySet();
+    /** Closed connections whose send or close still holds a send thread (see {@link #standInForBlockedSends}). */
+    private final Set<Member> departed = ConcurrentHashMap.newKeySet();
     private Limits limits;
     private int idleTimeoutSeconds;
     private Counter delivered;
@@ -118,11 +129,15 @@ public class Hub {
         limits = new Limits(Settings.getInt("GOCHAT_WS_QUEUE", 8192), perSecond, 2 * perSecond,
                 TimeUnit.SECONDS.toNanos(Settings.getInt("GOCHAT_WS_SEND_TIMEOUT", 10)));
         idleTimeoutSeconds = Settings.getInt("GOCHAT_WS_IDLE_TIMEOUT", 120);
-        sendPool = Executors.newFixedThreadPool(Settings.getInt("GOCHAT_SEND_THREADS", 8), threadFactory);
+        sendThreads = Settings.getInt("GOCHAT_SEND_THREADS", Math.max(2, Runtime.getRuntime().availableProcessors()));
+        // Unbounded queue: the pool runs exactly its core size of threads, which the stand-ins adjust.
+        sendPool = new ThreadPoolExecutor(sendThreads, sendThreads + MAX_STAND_INS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), threadFactory);
         delivered = metrics.counter("gochat.messages.delivered");
         slowConsumersClosed = metrics.counter("gochat.ws.slowConsumersClosed");
         metrics.gauge("gochat.ws.sessions", connections, Set::size);
         metrics.gauge("gochat.ws.rooms", rooms, Map::size); // rooms with members on this server
+        metrics.gauge("gochat.ws.sendThreads", sendPool, ThreadPoolExecutor::getPoolSize);
         try {
             presence.clear();
         } catch (SQLException e) {
@@ -159,6 +174,7 @@ public class Hub {
         int pingEvery = Math.max(1, idleTimeoutSeconds / 4);
         timers = List.of(
                 scheduler.scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS),
+                scheduler.scheduleAtFixedRate(this::standInForBlockedSends, 100, 100, TimeUnit.MILLISECONDS),
                 scheduler.scheduleAtFixedRate(() -> connections.forEach(Member::ping), pingEvery, pingEvery,
                         TimeUnit.SECONDS),
                 scheduler.scheduleAtFixedRate(this::heartbeat, 10, 10, TimeUnit.SECONDS));
@@ -277,6 +293,9 @@ public class Hub {
     public void leave(Member m) {
         connections.remove(m);
         m.closed();
+        if (m.holdsASendThread()) {
+            departed.add(m);
+        }
         Room room = rooms.get(m.roomId());
         if (room != null) {
             room.loop.offer(() -> unregister(room, m));
@@ -432,6 +451,23 @@ public class Hub {
             } else if (m.caller().expiresAt() != null && m.caller().expiresAt().isBefore(wallNow)) {
                 m.close(CloseCodes.VIOLATED_POLICY, "The token expired.");
             }
+        }
+    }
+
+    /**
+     * Gives the send pool one thread more for each send or close blocked over 100 ms (its client is
+     * not reading; the sweep closes it with 1013 at the send timeout, and that close waits for the
+     * client too), and takes them back as those end, so the other connections' frames never wait
+     * behind such clients.
+     */
+    private void standInForBlockedSends() {
+        long now = System.nanoTime();
+        departed.removeIf(m -> !m.holdsASendThread());
+        long blocked = Stream.concat(connections.stream(), departed.stream())
+                .mapToInt(m -> m.blockedLongerThan(BLOCKED_NANOS, now)).sum();
+        int size = sendThreads + (int) Math.min(blocked, MAX_STAND_INS);
+        if (sendPool.getCorePoolSize() != size) {
+            sendPool.setCorePoolSize(size); // a smaller size ends the extra threads as they go idle
         }
     }
 

@@ -49,6 +49,8 @@ public final class Member {
     private final AtomicBoolean closing = new AtomicBoolean();
     /** System.nanoTime() when the send under way began; 0 when none is. */
     private volatile long sendingSince;
+    /** System.nanoTime() when the close under way began (it waits for a blocked send, then for the client); 0 when none is. */
+    private volatile long closingSince;
 
     Member(Session session, Caller caller, String roomId, String nodeId, Hub hub, Hub.Limits limits) {
         this.session = session;
@@ -110,8 +112,21 @@ public final class Member {
 
     /** How long the send under way has been blocked, in nanoseconds; 0 when none is. */
     long sendingFor(long now) {
-        long since = sendingSince;
-        return since == 0 ? 0 : now - since;
+        return since(sendingSince, now);
+    }
+
+    /** How many of its operations under way on the send threads (a send, a close) have taken longer than {@code nanos}. */
+    int blockedLongerThan(long nanos, long now) {
+        return (since(sendingSince, now) > nanos ? 1 : 0) + (since(closingSince, now) > nanos ? 1 : 0);
+    }
+
+    /** Whether a send or close of this connection is under way on a send thread. */
+    boolean holdsASendThread() {
+        return sendingSince != 0 || closingSince != 0;
+    }
+
+    private static long since(long start, long now) {
+        return start == 0 ? 0 : now - start;
     }
 
     /**
@@ -124,10 +139,13 @@ public final class Member {
         }
         outbound.close();
         hub.sendExecutor().execute(() -> {
+            closingSince = System.nanoTime();
             try {
                 session.close(new CloseReason(code, reason));
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "close of " + key + " failed", e);
+            } finally {
+                closingSince = 0;
             }
         });
         return true;
