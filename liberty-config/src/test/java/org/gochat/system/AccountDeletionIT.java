@@ -9,8 +9,18 @@ import static org.gochat.system.Social.number;
 import static org.gochat.system.Social.post;
 import static org.gochat.system.Social.register;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.json.Json;
 
@@ -66,6 +76,66 @@ class AccountDeletionIT {
                 fan.id(), followed.id()));
         assertEquals(1, number("SELECT count(*) FROM rooms WHERE id = ? AND created_by IS NULL", room));
         assertEquals(1, number("SELECT count(*) FROM messages WHERE room_id = ? AND username = ?", room, gone.username()));
+    }
+
+    /**
+     * A deletion that PostgreSQL ends to break a deadlock runs again: here another transaction holds
+     * a follower's row, which the deletion waits for while it holds the account's row, then asks for
+     * the account's row too (as that follower's next follow or unfollow would).
+     */
+    @Test
+    void aDeletionEndedToBreakADeadlockRunsAgain() throws Exception {
+        User gone = register();
+        User fan = register(); // a higher id: the deletion locks gone's row first, then fan's
+        follow(fan, gone);
+        Http.Response deleted = whileDeadlocked(fan, gone, () -> delete("/user/delete", gone));
+        assertEquals(204, deleted.status(), deleted.body());
+        assertEquals(0, number("SELECT count(*) FROM users WHERE id = ?", gone.id()));
+        assertEquals(counts(0, 0), counts(fan, fan));
+    }
+
+    /** The same for a follow: it holds the follower's row and waits for the other's. */
+    @Test
+    void aFollowEndedToBreakADeadlockRunsAgain() throws Exception {
+        User fan = register();
+        User star = register();
+        Http.Response followed = whileDeadlocked(star, fan,
+                () -> post("/user/follow?toFollowId=" + star.id(), fan, null));
+        assertEquals(200, followed.status(), followed.body());
+        assertEquals(counts(1, 0), counts(star, fan));
+    }
+
+    /**
+     * Runs the call while a transaction of this test holds {@code first}'s users row; once the call
+     * waits for that row, the transaction asks for {@code second}'s row, which the call holds: a
+     * deadlock, which PostgreSQL breaks by ending the call's transaction (it waited first). Then this
+     * transaction ends too, and the call's answer is returned.
+     */
+    private static Http.Response whileDeadlocked(User first, User second, Callable<Http.Response> call)
+            throws Exception {
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try (Connection c = DriverManager.getConnection(GochatSystem.postgres().jdbcUrl(), "postgres", "postgres")) {
+            c.setAutoCommit(false);
+            lockUser(c, first);
+            Future<Http.Response> answer = caller.submit(call);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (number("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") == 0) {
+                assertTrue(System.nanoTime() < deadline, "the call never waited for the row");
+                Thread.sleep(10);
+            }
+            lockUser(c, second);
+            c.rollback();
+            return answer.get(30, TimeUnit.SECONDS);
+        } finally {
+            caller.shutdownNow();
+        }
+    }
+
+    private static void lockUser(Connection c, User user) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM users WHERE id = ? FOR NO KEY UPDATE")) {
+            ps.setLong(1, user.id());
+            ps.executeQuery().close();
+        }
     }
 
     private static jakarta.json.JsonObject counts(long followers, long following) {

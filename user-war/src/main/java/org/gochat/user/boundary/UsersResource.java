@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.gochat.db.Deadlocks;
 import org.gochat.user.control.Users;
 import org.gochat.user.entity.UserProfile;
 import org.gochat.user.entity.UserRef;
@@ -84,7 +85,7 @@ public class UsersResource {
     public Edge follow(@QueryParam("toFollowId") String toFollowId) {
         Caller caller = Authentication.require(request);
         long other = other(caller, "toFollowId", toFollowId);
-        users.follow(caller.id(), other);
+        Deadlocks.retry(() -> users.follow(caller.id(), other));
         return new Edge(caller.id(), other);
     }
 
@@ -93,14 +94,15 @@ public class UsersResource {
     public Edge unfollow(@QueryParam("toUnfollowId") String toUnfollowId) {
         Caller caller = Authentication.require(request);
         long other = other(caller, "toUnfollowId", toUnfollowId);
-        users.unfollow(caller.id(), other);
+        Deadlocks.retry(() -> users.unfollow(caller.id(), other));
         return new Edge(caller.id(), other);
     }
 
     @DELETE
     @Path("delete")
     public Response delete() {
-        users.delete(Authentication.require(request).id());
+        long id = Authentication.require(request).id();
+        Deadlocks.retry(() -> users.delete(id));
         return Response.noContent().build();
     }
 

@@ -16,7 +16,10 @@ import org.gochat.web.Revocations;
 /**
  * Profiles and the follow graph. The counters in users change in the transaction that changes an
  * edge, and only when a row really changed. Every write locks the users rows it touches first, in id
- * order, so two users following each other at once, or a deletion next to a follow, never deadlock.
+ * order, so two users following each other at once never deadlock. A deletion can: it locks the
+ * neighbours the account had when it began, and a follow committed while it waited adds one, locked
+ * later and out of order. PostgreSQL then ends one of the two, and the resource runs it again
+ * ({@link org.gochat.db.Deadlocks}).
  */
 @ApplicationScoped
 public class Users {
