@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -124,15 +120,9 @@ final class Chat {
 
     /** The number of messages the room has stored, read from the database, which must hold seqs 1 to that number. */
     static long storedMessages(String room) throws SQLException {
-        try (Connection c = DriverManager.getConnection(GochatSystem.postgres().jdbcUrl(), "postgres", "postgres");
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT count(*), coalesce(max(seq), 0) FROM messages WHERE room_id = ?")) {
-            ps.setString(1, room);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                assertEquals(rs.getLong(1), rs.getLong(2), "stored seqs have no gaps");
-                return rs.getLong(1);
-            }
-        }
+        long count = Social.number("SELECT count(*) FROM messages WHERE room_id = ?", room);
+        assertEquals(count, Social.number("SELECT coalesce(max(seq), 0) FROM messages WHERE room_id = ?", room),
+                "stored seqs have no gaps");
+        return count;
     }
 }

@@ -463,9 +463,9 @@ public class Hub {
     private void standInForBlockedSends() {
         long now = System.nanoTime();
         departed.removeIf(m -> !m.holdsASendThread());
-        long blocked = Stream.concat(connections.stream(), departed.stream())
+        int blocked = Stream.concat(connections.stream(), departed.stream())
                 .mapToInt(m -> m.blockedLongerThan(BLOCKED_NANOS, now)).sum();
-        int size = sendThreads + (int) Math.min(blocked, MAX_STAND_INS);
+        int size = sendThreads + Math.min(blocked, MAX_STAND_INS);
         if (sendPool.getCorePoolSize() != size) {
             sendPool.setCorePoolSize(size); // a smaller size ends the extra threads as they go idle
         }
