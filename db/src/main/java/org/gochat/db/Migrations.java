@@ -7,6 +7,8 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,9 +16,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.jar.JarFile;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -27,8 +30,15 @@ import javax.sql.DataSource;
 
 /**
  * Applies the versioned SQL files under {@code db/migration/} ({@code V<n>__<what>.sql}) in order,
- * each in its own transaction, and records them in {@code schema_migrations}. A PostgreSQL advisory
- * lock makes servers that start at the same time take turns, so each file runs exactly once.
+ * each in its own transaction, and records them in {@code schema_migrations} with a SHA-256 of
+ * their text. A PostgreSQL advisory lock makes servers that start at the same time take turns, so
+ * each file runs exactly once.
+ *
+ * <p>It refuses to start on two mistakes that would otherwise leave databases with different
+ * schemas: a file changed after it was applied (its checksum differs), and a new file whose
+ * version is below one already applied (it would run after that one on existing databases and
+ * before it on new ones). Versions applied by a newer server that this one does not know are
+ * allowed, so nodes of a rolling upgrade keep starting.
  */
 final class Migrations {
 
@@ -38,14 +48,27 @@ final class Migrations {
     /** Any constant shared by every GoChat server; "GoChat" in ASCII. */
     private static final long LOCK_KEY = 0x476f43686174L;
 
-    record Migration(int version, String description, String resource) {
+    record Migration(int version, String description, String sql) {
+
+        String checksum() {
+            try {
+                return HexFormat.of().formatHex(
+                        MessageDigest.getInstance("SHA-256").digest(sql.getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private Migrations() {
     }
 
     static void apply(DataSource dataSource) throws SQLException {
-        List<Migration> all = list();
+        apply(dataSource, list());
+    }
+
+    /** Applies {@code all} (in version order) under the advisory lock. */
+    static void apply(DataSource dataSource, List<Migration> all) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
             try (Statement s = c.createStatement()) {
@@ -66,24 +89,27 @@ final class Migrations {
             s.execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
                     + "version integer PRIMARY KEY, description text NOT NULL, "
                     + "applied_at timestamptz NOT NULL DEFAULT now())");
+            // Databases migrated before checksums were recorded get theirs on the next start.
+            s.execute("ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS checksum text");
         }
-        Set<Integer> applied = new HashSet<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT version FROM schema_migrations")) {
+        Map<Integer, String> applied = new HashMap<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT version, checksum FROM schema_migrations")) {
             while (rs.next()) {
-                applied.add(rs.getInt(1));
+                applied.put(rs.getInt(1), rs.getString(2));
             }
         }
-        for (Migration m : all) {
-            if (applied.contains(m.version())) {
-                continue;
-            }
+        List<Migration> pending = check(all, applied);
+        recordMissingChecksums(c, all, applied);
+        for (Migration m : pending) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement();
                     PreparedStatement record = c.prepareStatement(
-                            "INSERT INTO schema_migrations (version, description) VALUES (?, ?)")) {
-                s.execute(read(m.resource()));
+                            "INSERT INTO schema_migrations (version, description, checksum) VALUES (?, ?, ?)")) {
+                s.execute(m.sql());
                 record.setInt(1, m.version());
                 record.setString(2, m.description());
+                record.setString(3, m.checksum());
                 record.executeUpdate();
                 c.commit();
                 LOG.info(() -> "Applied migration V" + m.version() + " " + m.description());
@@ -96,13 +122,46 @@ final class Migrations {
         }
     }
 
+    /** The migrations still to apply; refuses changed files and new files older than an applied one. */
+    static List<Migration> check(List<Migration> all, Map<Integer, String> applied) {
+        int newestApplied = applied.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+        List<Migration> pending = new ArrayList<>();
+        for (Migration m : all) {
+            if (!applied.containsKey(m.version())) {
+                if (m.version() < newestApplied) {
+                    throw new IllegalStateException("migration V" + m.version() + " is older than V" + newestApplied
+                            + ", which this database already has: give it a version above " + newestApplied);
+                }
+                pending.add(m);
+            } else if (applied.get(m.version()) != null && !applied.get(m.version()).equals(m.checksum())) {
+                throw new IllegalStateException("migration V" + m.version()
+                        + " was changed after it was applied: add a new migration instead");
+            }
+        }
+        return pending;
+    }
+
+    private static void recordMissingChecksums(Connection c, List<Migration> all, Map<Integer, String> applied)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE schema_migrations SET checksum = ? WHERE version = ? AND checksum IS NULL")) {
+            for (Migration m : all) {
+                if (applied.containsKey(m.version()) && applied.get(m.version()) == null) {
+                    ps.setString(1, m.checksum());
+                    ps.setInt(2, m.version());
+                    ps.executeUpdate();
+                }
+            }
+        }
+    }
+
     /** The migration files in this jar (or classes folder), in version order. */
     static List<Migration> list() {
         List<Migration> found = new ArrayList<>();
         for (String name : fileNames()) {
             Matcher m = FILE.matcher(name);
             if (m.matches()) {
-                found.add(new Migration(Integer.parseInt(m.group(1)), m.group(2).replace('_', ' '), FOLDER + name));
+                found.add(new Migration(Integer.parseInt(m.group(1)), m.group(2).replace('_', ' '), read(FOLDER + name)));
             }
         }
         found.sort(Comparator.comparingInt(Migration::version));

@@ -1,0 +1,135 @@
+package org.gochat.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import org.gochat.db.Migrations.Migration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/** Migrations against a real PostgreSQL: order, checksums, and the mistakes they refuse. */
+class MigrationsTest {
+
+    private static EmbeddedPostgres postgres;
+    private static DataSource db;
+
+    private static final Migration ONE = new Migration(1, "one", "CREATE TABLE one (id int)");
+    private static final Migration TEN = new Migration(10, "ten", "CREATE TABLE ten (id int)");
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
+        db = postgres.getPostgresDatabase();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void emptyDatabase() throws SQLException {
+        execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    }
+
+    @Test
+    void appliesEachOnceInOrderWithItsChecksum() throws SQLException {
+        Migrations.apply(db, List.of(ONE, TEN));
+        Migrations.apply(db, List.of(ONE, TEN));
+        assertEquals(List.of("1 " + ONE.checksum(), "10 " + TEN.checksum()), recorded());
+    }
+
+    @Test
+    void theProjectsOwnMigrationsApplyToAnEmptyDatabase() throws SQLException {
+        Migrations.apply(db);
+        assertEquals(Migrations.list().size(), recorded().size());
+    }
+
+    @Test
+    void refusesANewMigrationOlderThanOneApplied() throws SQLException {
+        Migrations.apply(db, List.of(ONE, TEN));
+        Migration five = new Migration(5, "five", "CREATE TABLE five (id int)");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Migrations.apply(db, List.of(ONE, five, TEN)));
+        assertTrue(e.getMessage().contains("V5 is older than V10"), e.getMessage());
+        assertFalse(tableExists("five"));
+    }
+
+    @Test
+    void refusesAMigrationChangedAfterItWasApplied() throws SQLException {
+        Migrations.apply(db, List.of(ONE));
+        Migration changed = new Migration(1, "one", "CREATE TABLE one (id bigint)");
+        Migration two = new Migration(2, "two", "CREATE TABLE two (id int)");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Migrations.apply(db, List.of(changed, two)));
+        assertTrue(e.getMessage().contains("V1 was changed"), e.getMessage());
+        assertFalse(tableExists("two"));
+    }
+
+    @Test
+    void aDatabaseMigratedBeforeChecksumsGetsThemAndIsCheckedFromThen() throws SQLException {
+        execute("CREATE TABLE schema_migrations (version integer PRIMARY KEY, description text NOT NULL, "
+                + "applied_at timestamptz NOT NULL DEFAULT now()); "
+                + "INSERT INTO schema_migrations (version, description) VALUES (1, 'one'); CREATE TABLE one (id int)");
+        Migrations.apply(db, List.of(ONE, TEN));
+        assertEquals(List.of("1 " + ONE.checksum(), "10 " + TEN.checksum()), recorded());
+        assertThrows(IllegalStateException.class,
+                () -> Migrations.apply(db, List.of(new Migration(1, "one", "CREATE TABLE one (x int)"), TEN)));
+    }
+
+    @Test
+    void versionsAppliedByANewerServerDoNotStopAnOlderOne() throws SQLException {
+        Migrations.apply(db, List.of(ONE, TEN));
+        Migrations.apply(db, List.of(ONE));
+        assertEquals(2, recorded().size());
+    }
+
+    @Test
+    void aFailingMigrationLeavesNothingOfItself() {
+        Migration broken = new Migration(2, "broken", "CREATE TABLE half (id int); SELECT no_such_function()");
+        assertThrows(SQLException.class, () -> Migrations.apply(db, List.of(ONE, broken)));
+        assertFalse(tableExists("half"));
+    }
+
+    private static List<String> recorded() throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT version || ' ' || checksum FROM schema_migrations ORDER BY version")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+            return rows;
+        }
+    }
+
+    private static boolean tableExists(String name) {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT to_regclass('public." + name + "') IS NOT NULL")) {
+            rs.next();
+            return rs.getBoolean(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
