@@ -6,13 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import jakarta.json.JsonObject;
 
@@ -143,6 +148,98 @@ class ChatSocketIT {
         assertFalse(s.closed.isDone());
         assertEquals(1, lastSeq(scene));
         s.close();
+    }
+
+    @Test
+    void controlCharactersInContentOrClientMsgIdGetInvalidMessageAndTheNextMessageIsStored() throws Exception {
+        Chat.Alone scene = Chat.aloneInANewRoom();
+        Socket s = scene.socket();
+        for (String bad : List.of("nul \u0000 inside", "{\"content\":\"nul \\u0000 escaped\"}", "bell \u0007",
+                "{\"content\":\"ok\",\"clientMsgId\":\"id\\u0000\"}", "{\"content\":\"ok\",\"clientMsgId\":\"id\\r\"}")) {
+            s.send(bad);
+            assertError(s, "invalid_message");
+        }
+        s.send("{\"content\":\"tab\\tand\\nnewline\",\"clientMsgId\":\"c-1\"}");
+        JsonObject m = s.next("message", 1, 10).get(0);
+        assertEquals(1, m.getInt("seq"));
+        assertEquals("tab\tand\nnewline", m.getString("content"));
+        assertFalse(s.closed.isDone());
+        assertEquals(1, Chat.storedMessages(scene.room()));
+        s.close();
+    }
+
+    @Test
+    void malformedJsonGetsInvalidMessageWithoutAnIncidentOrAStackTrace() throws Exception {
+        Chat.Alone scene = Chat.aloneInANewRoom();
+        Socket s = scene.socket();
+        Path logs = GochatSystem.server().serverDir().resolve("logs");
+        Set<String> incidents = ffdcFiles(logs);
+        long logSize = Files.size(logs.resolve("messages.log"));
+
+        String deep = "{\"content\":" + "[".repeat(5000) + "]".repeat(5000) + "}"; // 5,000 deep in 10 KB
+        for (String bad : List.of(deep, "{\"content\":\"x\",}", "{\"content\":\"a\",\"content\":\"b\"}",
+                "{\"content\":true}", "{\"content\":\"x\",\"clientMsgId\":[1]}", "{\"content\":{}}", "{}")) {
+            s.send(bad);
+            assertError(s, "invalid_message");
+        }
+        s.send("after");
+        assertEquals("after", s.next("message", 1, 10).get(0).getString("content"));
+        assertFalse(s.closed.isDone());
+        assertEquals(1, Chat.storedMessages(scene.room()));
+        assertEquals(incidents, ffdcFiles(logs), "no FFDC incident");
+        try (var log = Files.newInputStream(logs.resolve("messages.log"))) {
+            log.skipNBytes(logSize);
+            String added = new String(log.readAllBytes(), StandardCharsets.UTF_8);
+            assertFalse(added.contains("\tat "), "no stack trace in messages.log: " + added);
+        }
+        s.close();
+    }
+
+    private static Set<String> ffdcFiles(Path logs) throws IOException {
+        Path ffdc = logs.resolve("ffdc");
+        if (!Files.isDirectory(ffdc)) {
+            return Set.of();
+        }
+        try (var files = Files.list(ffdc)) {
+            return files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("ffdc_")).collect(Collectors.toSet());
+        }
+    }
+
+    @Test
+    void oneSendersBadInputNeverFailsTheOthersMessages() throws Exception {
+        Chat.User owner = Chat.register();
+        String room = Chat.createRoom(owner);
+        List<Socket> good = List.of(Chat.join(owner, room, 0), Chat.join(Chat.register(), room, 0));
+        Socket bad = Chat.join(Chat.register(), room, 0);
+        int each = 50;
+        List<Thread> senders = new ArrayList<>();
+        for (int c = 0; c < good.size(); c++) {
+            Socket s = good.get(c);
+            String name = "g" + c;
+            senders.add(Chat.started(() -> {
+                for (int i = 0; i < each; i++) {
+                    s.send(name + "-" + i);
+                }
+            }));
+        }
+        senders.add(Chat.started(() -> {
+            for (int i = 0; i < each; i++) {
+                bad.send(i % 2 == 0 ? "nul\u0000" + i : "{\"content\":\"x\",\"clientMsgId\":\"\\u0000" + i + "\"}");
+            }
+        }));
+        for (Thread t : senders) {
+            t.join();
+        }
+        for (Socket s : good) {
+            List<JsonObject> got = s.next("message", 2 * each, 30);
+            assertEquals(2 * each, got.size());
+            assertTrue(s.frames.stream().noneMatch(f -> f.getString("type").equals("error")), "no error for good senders");
+        }
+        assertEquals(each, bad.next("error", each, 30).stream()
+                .filter(e -> e.getString("code").equals("invalid_message")).count());
+        assertEquals(2 * each, Chat.storedMessages(room));
+        good.forEach(Socket::close);
+        bad.close();
     }
 
     @Test

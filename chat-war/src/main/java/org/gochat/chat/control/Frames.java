@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Map;
 
 import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
@@ -15,6 +14,7 @@ import jakarta.json.bind.JsonbBuilder;
 
 import org.gochat.chat.entity.ChatError;
 import org.gochat.chat.entity.ChatMessage;
+import org.gochat.web.Text;
 
 /** The WebSocket frames: what clients send, read and checked here, and the JSON the server sends. */
 public final class Frames {
@@ -22,7 +22,9 @@ public final class Frames {
     public static final int MAX_CONTENT = 4096;
     public static final int MAX_CLIENT_MSG_ID = 64;
 
-    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
+    /** Refuses duplicate keys: which of two "content"s would be the message? */
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(
+            Map.of("org.eclipse.parsson.rejectDuplicateKeys", true));
 
     /** A client's message, checked: content trimmed, 1–4096 characters; clientMsgId null or at most 64. */
     public record Inbound(String content, String clientMsgId) {
@@ -110,14 +112,17 @@ public final class Frames {
     }
 
     /**
-     * Reads a text frame: a JSON object {@code {"content","clientMsgId"?}}, or else plain text that
-     * is the content itself.
+     * Reads a text frame: a JSON object {@code {"content","clientMsgId"?}} when it starts with an
+     * opening brace and ends with a closing one, or else plain text that is the content itself. A frame that
+     * looks like an object but is not a valid one (bad syntax, nesting past the parser's depth,
+     * duplicate keys, wrong types), and text with control characters, are refused.
      */
     public static Inbound read(String text) throws Refused {
-        JsonObject json = asJsonObject(text);
-        if (json == null) {
+        String t = text.strip();
+        if (!t.startsWith("{") || !t.endsWith("}")) {
             return new Inbound(content(text), null);
         }
+        JsonObject json = parseObject(t);
         JsonValue content = json.get("content");
         if (!(content instanceof JsonString c)) {
             throw new Refused(ChatError.INVALID, "A JSON message needs a string \"content\".");
@@ -132,6 +137,7 @@ public final class Frames {
             if (clientMsgId.codePointCount(0, clientMsgId.length()) > MAX_CLIENT_MSG_ID) {
                 throw new Refused(ChatError.INVALID, "\"clientMsgId\" has more than " + MAX_CLIENT_MSG_ID + " characters.");
             }
+            refuseControls(clientMsgId, "\"clientMsgId\"");
         }
         return new Inbound(content(c.getString()), clientMsgId);
     }
@@ -144,18 +150,21 @@ public final class Frames {
         if (content.codePointCount(0, content.length()) > MAX_CONTENT) {
             throw new Refused(ChatError.TOO_LARGE, "The message has more than " + MAX_CONTENT + " characters.");
         }
+        refuseControls(content, "The message");
         return content;
     }
 
-    private static JsonObject asJsonObject(String text) {
-        String t = text.strip();
-        if (!t.startsWith("{") || !t.endsWith("}")) {
-            return null;
+    private static void refuseControls(String text, String what) throws Refused {
+        if (Text.hasForbiddenControl(text)) {
+            throw new Refused(ChatError.INVALID, what + " holds a control character other than tab and newline.");
         }
-        try (var reader = READERS.createReader(new StringReader(t))) {
+    }
+
+    private static JsonObject parseObject(String text) throws Refused {
+        try (var reader = READERS.createReader(new StringReader(text))) {
             return reader.readObject();
-        } catch (JsonException | IllegalStateException e) {
-            return null; // not JSON: plain text that happens to start with a brace
+        } catch (RuntimeException e) { // JsonException, and whatever else the parser throws (too deep, say)
+            throw new Refused(ChatError.INVALID, "The message is not a valid JSON object.");
         }
     }
 }

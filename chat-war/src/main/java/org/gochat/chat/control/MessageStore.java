@@ -94,21 +94,48 @@ public class MessageStore {
                 bodyBytes += bytes;
                 to++;
             }
-            List<Draft> batch = drafts.subList(from, to);
-            // One tail too large for any notification: receivers read that message from the table.
-            String body = Notice.fits(bodyBytes) ? Notice.body(tails.subList(from, to)) : "";
-            try {
-                storeBatch(roomId, batch, body);
-                stored.inc(batch.size());
-            } catch (SQLException | RuntimeException e) {
-                LOG.log(Level.WARNING, "Could not store " + batch.size() + " messages of room " + roomId, e);
-                // Never a silent drop: each sender hears that this message was not stored, and stays connected.
-                String error = Frames.encode(new ChatError(ChatError.UNAVAILABLE,
-                        "The message could not be stored; send it again."));
-                batch.forEach(d -> d.sender().event(error));
-            }
+            store(roomId, drafts.subList(from, to), tails.subList(from, to), bodyBytes);
             from = to;
         }
+    }
+
+    /**
+     * Stores one batch. When the database refuses its data, one message's (a character PostgreSQL
+     * does not take, say) fails the whole statement: then each message is stored alone, so that no
+     * message fails because of another sender's.
+     */
+    private void store(String roomId, List<Draft> batch, List<String> tails, int bodyBytes) {
+        // One tail too large for any notification: receivers read that message from the table.
+        String body = Notice.fits(bodyBytes) ? Notice.body(tails) : "";
+        try {
+            storeBatch(roomId, batch, body);
+            stored.inc(batch.size());
+        } catch (SQLException | RuntimeException e) {
+            boolean dataError = e instanceof SQLException sql && isDataError(sql);
+            if (dataError && batch.size() > 1) {
+                for (int i = 0; i < batch.size(); i++) {
+                    store(roomId, batch.subList(i, i + 1), tails.subList(i, i + 1), Notice.bodyBytes(tails.get(i)));
+                }
+                return;
+            }
+            // Never a silent drop: each sender hears that this message was not stored, and stays connected.
+            ChatError error;
+            if (dataError) {
+                LOG.warning("The database refused a message of room " + roomId + ": " + e.getMessage().lines().findFirst().orElse(""));
+                error = new ChatError(ChatError.INVALID, "The message could not be stored as it is.");
+            } else {
+                LOG.log(Level.WARNING, "Could not store " + batch.size() + " messages of room " + roomId, e);
+                error = new ChatError(ChatError.UNAVAILABLE, "The message could not be stored; send it again.");
+            }
+            String frame = Frames.encode(error);
+            batch.forEach(d -> d.sender().event(frame));
+        }
+    }
+
+    /** A data exception (class 22) or an integrity violation (class 23): the statement's data, not the database, failed. */
+    private static boolean isDataError(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
     /**
