@@ -2,6 +2,7 @@ package org.gochat.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +24,8 @@ import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** joinRoom over real WebSockets: the handshake rules, the frames, the close codes of API.md. */
 @ExtendWith(GochatSystem.class)
@@ -302,6 +305,63 @@ class ChatSocketIT {
         s.send("x".repeat(16 * 1024 + 1));
         assertEquals(1009, s.closeCode(10));
         assertEquals(0, lastSeq(scene));
+    }
+
+    @Test
+    void aTextMessageOf16KiBIsAcceptedInOneFrameOrInParts() throws Exception {
+        Chat.Alone scene = Chat.aloneInANewRoom();
+        Socket s = scene.socket();
+        String half = "\uD83D\uDE00".repeat(2048); // 8 KiB of UTF-8, 2048 characters
+        s.send(half + half);
+        s.sendPart(half, false);
+        s.sendPart(half, true);
+        assertEquals(List.of(1L, 2L), Chat.seqs(s.next("message", 2, 10)));
+        assertFalse(s.closed.isDone());
+        s.close();
+    }
+
+    @Test
+    void aTextMessageOver16KiBInPartsCloses1009() throws Exception {
+        Chat.Alone scene = Chat.aloneInANewRoom();
+        Socket s = scene.socket();
+        String half = "\uD83D\uDE00".repeat(2048);
+        s.sendPart(half, false);
+        s.sendPart(half, false);
+        s.sendPart("x", true);
+        assertEquals(1009, s.closeCode(10));
+        assertEquals(0, lastSeq(scene));
+    }
+
+    /**
+     * A frame that declares more than 16 KiB is refused from its header: the close arrives while the
+     * client has sent at most 64 KiB of the payload, and the server then drops the connection, so
+     * it never holds more than that, whatever the frame declares.
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {30L << 20, 1L << 62})
+    void aFrameDeclaringMoreThan16KiBIsRefused1009BeforeItsPayloadIsRead(long declared) throws Exception {
+        Chat.User user = Chat.register();
+        String room = Chat.createRoom(user);
+        try (RawWebSocket ws = RawWebSocket.join(Chat.base(), room, user.token())) {
+            ws.textFrameHeader(declared);
+            byte[] chunk = new byte[4096];
+            int sent = 0;
+            try {
+                while (sent < 64 * 1024 && !ws.readable()) {
+                    ws.write(chunk);
+                    sent += chunk.length;
+                }
+            } catch (IOException e) {
+                // the server closed already
+            }
+            RawWebSocket.Frame answer = ws.next(20_000);
+            assertNotNull(answer, "no answer after " + sent + " bytes of the payload");
+            assertEquals(RawWebSocket.Frame.CLOSE, answer.opcode());
+            assertEquals(1009, answer.closeCode());
+            assertTrue(ws.closedByServer(10_000), "the server drops the connection");
+        }
+        Chat.User reader = Chat.register();
+        assertEquals(0, Chat.get("/chat/ws/rooms/" + room + "/messages", reader).jsonArray().size());
     }
 
     @Test

@@ -70,6 +70,11 @@ final class Socket implements WebSocket.Listener {
         ws.sendText(message, true).join();
     }
 
+    /** Sends one frame of a text message; {@code last} ends the message. */
+    void sendPart(String part, boolean last) {
+        ws.sendText(part, last).join();
+    }
+
     /** Sends {@code prefix + i} for i from {@code from} to {@code to}, then waits until it has them all back. */
     void sendAndAwait(String prefix, int from, int to) throws InterruptedException {
         for (int i = from; i <= to; i++) {

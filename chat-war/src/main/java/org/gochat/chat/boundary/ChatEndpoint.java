@@ -2,22 +2,19 @@ package org.gochat.chat.boundary;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-import jakarta.enterprise.context.Dependent;
-import jakarta.inject.Inject;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.HandshakeResponse;
-import jakarta.websocket.OnClose;
-import jakarta.websocket.OnError;
-import jakarta.websocket.OnMessage;
-import jakarta.websocket.OnOpen;
+import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.HandshakeRequest;
-import jakarta.websocket.server.PathParam;
-import jakarta.websocket.server.ServerEndpoint;
+import jakarta.websocket.server.ServerApplicationConfig;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.gochat.chat.control.Hub;
@@ -26,59 +23,85 @@ import org.gochat.web.Caller;
 
 /**
  * {@code /chat/ws/joinRoom/{roomId}}: one instance per connection. The handshake has been checked
- * by {@link JoinRoomFilter}; everything else is the hub's. (A bean-defining annotation, so that
- * the container injects into it.)
+ * by {@link JoinRoomFilter}; everything else is the hub's.
+ * <p>
+ * A programmatic endpoint, not an annotated one, because of the size limit: Liberty compares each
+ * frame's declared length with the session's maximum as soon as it has read the frame's header, and
+ * closes with 1009 before reading the payload, but for annotated endpoints only when they take
+ * whole messages, and then a message's frames pile up without limit. So: text in parts, the
+ * session's maximum bounding every frame, and the sum of a message's parts checked here.
  */
-@Dependent
-@ServerEndpoint(value = "/ws/joinRoom/{roomId}", configurator = ChatEndpoint.Handshake.class)
-public class ChatEndpoint {
+public class ChatEndpoint extends Endpoint {
 
     /** Text messages over 16 KiB (UTF-8, all frames of the message together) close the connection with 1009. */
     static final int MAX_TEXT_BYTES = 16 * 1024;
+    static final String PATH = "/ws/joinRoom/{roomId}";
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
     private static final String CALLER = Caller.class.getName();
 
-    /** Copies the caller that the filter verified into the connection's properties. */
-    public static class Handshake extends ServerEndpointConfig.Configurator {
+    /** Deploys this endpoint, and the annotated ones the container found (none in the service itself). */
+    public static class Deployment implements ServerApplicationConfig {
+        @Override
+        public Set<ServerEndpointConfig> getEndpointConfigs(Set<Class<? extends Endpoint>> scanned) {
+            return Set.of(ServerEndpointConfig.Builder.create(ChatEndpoint.class, PATH)
+                    .configurator(new Handshake()).build());
+        }
+
+        @Override
+        public Set<Class<?>> getAnnotatedEndpointClasses(Set<Class<?>> scanned) {
+            return scanned;
+        }
+    }
+
+    /** Copies the caller that the filter verified into the connection's properties; makes endpoints with the hub. */
+    static class Handshake extends ServerEndpointConfig.Configurator {
         @Override
         public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
             if (request.getUserPrincipal() instanceof JoinRoomFilter.CallerPrincipal p) {
                 config.getUserProperties().put(CALLER, p.caller());
             }
         }
+
+        @Override
+        public <T> T getEndpointInstance(Class<T> endpointClass) {
+            return endpointClass.cast(new ChatEndpoint(CDI.current().select(Hub.class).get()));
+        }
     }
 
-    @Inject
-    Hub hub;
-
+    private final Hub hub;
     private Member member;
     /** The frames of a text message so far, and their size in bytes (the container calls one at a time). */
     private final StringBuilder parts = new StringBuilder();
     private int partsBytes;
+
+    ChatEndpoint(Hub hub) {
+        this.hub = hub;
+    }
 
     /** The {@code since} parameter: absent, or a seq of 0 or more (400 otherwise). */
     static Long since(String value) {
         return Params.longIn("since", value, 0, Long.MAX_VALUE, null);
     }
 
-    @OnOpen
-    public void open(Session session, EndpointConfig config, @PathParam("roomId") String roomId) throws Exception {
+    @Override
+    public void onOpen(Session session, EndpointConfig config) {
+        // Frames declaring more are refused with 1009 from their header, before their payload is read.
+        session.setMaxTextMessageBufferSize(MAX_TEXT_BYTES);
+        session.setMaxBinaryMessageBufferSize(MAX_TEXT_BYTES);
         Caller caller = (Caller) config.getUserProperties().get(CALLER);
         if (caller == null) { // not through the filter: refuse
-            session.close(new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "A valid token is required."));
+            close(session, new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "A valid token is required."));
             return;
         }
         List<String> since = session.getRequestParameterMap().get("since");
-        member = hub.join(session, caller, roomId, since == null || since.isEmpty() ? null : since(since.get(0)));
+        member = hub.join(session, caller, session.getPathParameters().get("roomId"),
+                since == null || since.isEmpty() ? null : since(since.get(0)));
+        session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::text);
+        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (data, last) -> hub.refuseBinary(member));
     }
 
-    /**
-     * Text arrives frame by frame, so that the size limit is ours: the container's own limit
-     * (maxMessageSize) fails to send its 1009 close frame.
-     */
-    @OnMessage
-    public void text(String part, boolean last) {
+    private void text(String part, boolean last) {
         partsBytes += utf8Length(part);
         if (partsBytes > MAX_TEXT_BYTES) {
             parts.setLength(0);
@@ -113,20 +136,23 @@ public class ChatEndpoint {
         return bytes;
     }
 
-    @OnMessage
-    public void binary(ByteBuffer data) {
-        hub.refuseBinary(member);
-    }
-
-    @OnClose
-    public void close() {
+    @Override
+    public void onClose(Session session, CloseReason reason) {
         if (member != null) {
             hub.leave(member);
         }
     }
 
-    @OnError
-    public void error(Throwable t) {
+    @Override
+    public void onError(Session session, Throwable t) {
         LOG.log(Level.FINE, "WebSocket error", t);
+    }
+
+    private static void close(Session session, CloseReason reason) {
+        try {
+            session.close(reason);
+        } catch (java.io.IOException e) {
+            LOG.log(Level.FINE, "close failed", e);
+        }
     }
 }
