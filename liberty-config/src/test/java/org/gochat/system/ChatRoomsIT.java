@@ -111,6 +111,52 @@ class ChatRoomsIT {
     }
 
     @Test
+    void getRoomsPagesByIdAndOldClientsGetTheFirstPage() {
+        Chat.User u = Chat.register();
+        String prefix = "pg" + UUID.randomUUID().toString().replace("-", "");
+        for (String suffix : List.of("c", "a", "b")) {
+            assertEquals(201, Chat.post("/chat/ws/createRoom", u, "{\"id\":\"" + prefix + suffix + "\",\"name\":\"" + suffix + "\"}").status());
+        }
+        assertEquals(List.of(prefix + "a", prefix + "b"), ids(Chat.get("/chat/ws/getRooms?limit=2&after=" + prefix, u)));
+        assertEquals(prefix + "c", ids(Chat.get("/chat/ws/getRooms?limit=2&after=" + prefix + "b", u)).get(0));
+        JsonObject room = Chat.get("/chat/ws/getRooms?limit=1&after=" + prefix, u).jsonArray().getJsonObject(0);
+        assertEquals(Set.of("id", "name", "clients"), room.keySet());
+        assertEquals("a", room.getString("name"));
+
+        List<String> all = ids(Chat.get("/chat/ws/getRooms", u));
+        assertTrue(all.size() <= 500, "at most the default page");
+        assertEquals(all, ids(Chat.get("/chat/ws/getRooms?limit=500", u)), "the default is a page of 500 from the first");
+        assertEquals(all.subList(1, 3), ids(Chat.get("/chat/ws/getRooms?limit=2&after=" + all.get(0), u)), "in the order of after");
+    }
+
+    private static List<String> ids(Http.Response r) {
+        assertEquals(200, r.status(), r.body());
+        return r.jsonArray().stream().map(JsonObject.class::cast).map(o -> o.getString("id")).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"?limit=0", "?limit=501", "?limit=x", "?limit=1.5", "?after=a%20b", "?after=",
+            "?after=iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii"}) // 65
+    void getRoomsRefusesBadPagingWith400(String query) {
+        assertProblem(Chat.get("/chat/ws/getRooms" + query, Chat.register()), 400);
+    }
+
+    @Test
+    void roomCreationIsRateLimitedPerUser() {
+        Chat.User busy = Chat.register();
+        double limitedBefore = MetricsIT.value(MetricsIT.applicationMetrics(), "gochat_rooms_createLimited_total");
+        for (int i = 0; i < 10; i++) { // the default: 10 a minute
+            Chat.createRoom(busy);
+        }
+        Http.Response r = Chat.post("/chat/ws/createRoom", busy, "{\"name\":\"one too many\"}");
+        assertProblem(r, 429);
+        long retryAfter = Long.parseLong(r.header("Retry-After"));
+        assertTrue(retryAfter >= 1 && retryAfter <= 60, r.header("Retry-After"));
+        assertTrue(MetricsIT.value(MetricsIT.applicationMetrics(), "gochat_rooms_createLimited_total") >= limitedBefore + 1);
+        Chat.createRoom(Chat.register()); // another user is not affected
+    }
+
+    @Test
     void getClientsOfAnUnknownRoomIs404() {
         assertProblem(Chat.get("/chat/ws/getClients/no-such-room", Chat.register()), 404);
     }

@@ -271,6 +271,98 @@ class ChatSocketIT {
         s.close();
     }
 
+    @Test
+    void aUsersMessagesAreLimitedAcrossTheirConnections() throws Exception {
+        Chat.User user = Chat.register();
+        String room = Chat.createRoom(user);
+        int connections = 6;
+        int each = 199; // within one connection's burst of 200: only the user's limit can refuse them
+        List<Socket> sockets = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            sockets.add(Chat.join(user, room, -1));
+        }
+        double limitedBefore = MetricsIT.value(MetricsIT.applicationMetrics(), "gochat_ws_rateLimited_total");
+        long start = System.nanoTime();
+        List<Thread> senders = new ArrayList<>();
+        for (int c = 0; c < connections; c++) {
+            Socket s = sockets.get(c);
+            String prefix = "c" + c + "-";
+            senders.add(Chat.started(() -> {
+                for (int i = 0; i < each; i++) {
+                    s.send(prefix + i);
+                }
+            }));
+        }
+        for (Thread t : senders) {
+            t.join();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        int limited = 0;
+        for (int c = 0; c < connections; c++) {
+            limited += ownOutcomes(sockets.get(c), "c" + c + "-", each);
+        }
+        long stored = Chat.storedMessages(room);
+        assertEquals(connections * each, stored + limited);
+        // the user's limit: 100 a second, bursts of 200
+        assertTrue(limited > 0 && stored <= 200 + 100 * (seconds + 1), stored + " stored in " + seconds + " s, " + limited + " limited");
+        assertTrue(MetricsIT.value(MetricsIT.applicationMetrics(), "gochat_ws_rateLimited_total") >= limitedBefore + limited);
+        sockets.forEach(Socket::close);
+    }
+
+    /** Waits until the socket has heard back about each of its {@code n} messages; returns how many were rate limited. */
+    private static int ownOutcomes(Socket s, String prefix, int n) throws InterruptedException {
+        int own = 0;
+        int limited = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (own + limited < n && System.nanoTime() < deadline) {
+            JsonObject f = s.next(1_000);
+            if (f == null) {
+                continue;
+            }
+            if (f.getString("type").equals("error")) {
+                assertEquals("rate_limited", f.getString("code"));
+                limited++;
+            } else if (f.getString("type").equals("message") && f.getString("content").startsWith(prefix)) {
+                own++;
+            }
+        }
+        assertEquals(n, own + limited, "an answer to every message");
+        return limited;
+    }
+
+    @Test
+    void aHandshakePastTheUsersConnectionCapIs429() throws Exception {
+        Chat.User user = Chat.register();
+        String room = Chat.createRoom(user);
+        List<Socket> open = new ArrayList<>();
+        for (int i = 0; i < 20; i++) { // the default cap
+            open.add(Chat.join(user, room));
+        }
+        double refusedBefore = MetricsIT.value(MetricsIT.applicationMetrics(), "gochat_ws_connectionsRefused_total");
+        Socket.Refused r = assertThrows(Socket.HandshakeFailed.class, () -> Chat.join(user, room)).refused;
+        assertEquals(429, r.status(), r.body());
+        assertTrue(r.headers().firstValue("Content-Type").orElseThrow().startsWith("application/problem+json"));
+        assertTrue(Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow()) >= 1);
+        assertTrue(MetricsIT.value(MetricsIT.applicationMetrics(), "gochat_ws_connectionsRefused_total") >= refusedBefore + 1);
+        Socket other = Chat.join(Chat.register(), room); // other users are not affected
+        open.get(0).close();
+        assertEquals(1000, open.get(0).closeCode(10));
+        Socket again = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (again == null) {
+            try {
+                again = Chat.join(user, room);
+            } catch (Socket.HandshakeFailed e) {
+                assertEquals(429, e.refused.status());
+                assertTrue(System.nanoTime() < deadline, "a closed connection makes room for another");
+                Thread.sleep(100);
+            }
+        }
+        again.close();
+        other.close();
+        open.forEach(Socket::close);
+    }
+
     private static long lastSeq(Chat.Alone scene) {
         var page = Chat.get("/chat/ws/rooms/" + scene.room() + "/messages?limit=1", scene.user()).jsonArray();
         return page.isEmpty() ? 0 : page.getJsonObject(0).getJsonNumber("seq").longValueExact();

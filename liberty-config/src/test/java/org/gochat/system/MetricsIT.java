@@ -26,6 +26,9 @@ class MetricsIT {
             assertTrue(value(metrics, "gochat_ws_slowConsumersClosed_total") >= 0, metrics);
             assertTrue(value(metrics, "gochat_ws_rooms") >= 1, metrics);
             assertTrue(value(metrics, "gochat_ws_sendThreads") >= 2, metrics); // a send ran, on a pool of at least 2
+            assertTrue(value(metrics, "gochat_ws_connectionsRefused_total") >= 0, metrics);
+            assertTrue(value(metrics, "gochat_ws_rateLimited_total") >= 0, metrics);
+            assertTrue(value(metrics, "gochat_rooms_createLimited_total") >= 0, metrics);
         } finally {
             alone.socket().close();
         }
@@ -42,14 +45,15 @@ class MetricsIT {
         assertTrue(value(metrics, "gochat_passwordHash_queueDepth") >= 0, metrics);
     }
 
-    private static String applicationMetrics() {
+    /** The application's metrics, in the Prometheus text. */
+    static String applicationMetrics() {
         Http.Response response = Http.get(GochatSystem.server().uri("/metrics?scope=application"));
         assertEquals(200, response.status());
         return response.body();
     }
 
     /** The value of a metric in the Prometheus text, failing when it is absent. */
-    private static double value(String metrics, String name) {
+    static double value(String metrics, String name) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*mp_scope=\"application\"[^}]*\\} (\\S+)$")
                 .matcher(metrics);
         assertTrue(m.find(), () -> name + " is not in " + metrics);

@@ -33,8 +33,8 @@ final class Socket implements WebSocket.Listener {
     private final StringBuilder text = new StringBuilder();
     private WebSocket ws;
 
-    /** The refusal of a handshake: its HTTP status and body. */
-    record Refused(int status, String body) {
+    /** The refusal of a handshake: its HTTP status, headers and body. */
+    record Refused(int status, java.net.http.HttpHeaders headers, String body) {
     }
 
     /** Opens {@code /chat/ws/joinRoom/{room}}{@code query} with these headers, or throws {@link HandshakeFailed}. */
@@ -48,7 +48,8 @@ final class Socket implements WebSocket.Listener {
             return s;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WebSocketHandshakeException h) {
-                throw new HandshakeFailed(new Refused(h.getResponse().statusCode(), String.valueOf(h.getResponse().body())));
+                throw new HandshakeFailed(new Refused(h.getResponse().statusCode(), h.getResponse().headers(),
+                        String.valueOf(h.getResponse().body())));
             }
             throw new IllegalStateException(e.getCause());
         } catch (Exception e) {

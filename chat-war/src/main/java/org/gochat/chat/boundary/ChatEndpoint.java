@@ -19,6 +19,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.gochat.chat.control.Hub;
 import org.gochat.chat.control.Member;
+import org.gochat.chat.control.UserLimits;
 import org.gochat.web.Caller;
 
 /**
@@ -65,18 +66,23 @@ public class ChatEndpoint extends Endpoint {
 
         @Override
         public <T> T getEndpointInstance(Class<T> endpointClass) {
-            return endpointClass.cast(new ChatEndpoint(CDI.current().select(Hub.class).get()));
+            CDI<Object> beans = CDI.current();
+            return endpointClass.cast(new ChatEndpoint(beans.select(Hub.class).get(), beans.select(UserLimits.class).get()));
         }
     }
 
     private final Hub hub;
+    private final UserLimits limits;
+    /** The caller, whose connection the filter took from their limit; null when it did not. */
+    private Caller caller;
     private Member member;
     /** The frames of a text message so far, and their size in bytes (the container calls one at a time). */
     private final StringBuilder parts = new StringBuilder();
     private int partsBytes;
 
-    ChatEndpoint(Hub hub) {
+    ChatEndpoint(Hub hub, UserLimits limits) {
         this.hub = hub;
+        this.limits = limits;
     }
 
     /** The {@code since} parameter: absent, or a seq of 0 or more (400 otherwise). */
@@ -89,7 +95,7 @@ public class ChatEndpoint extends Endpoint {
         // Frames declaring more are refused with 1009 from their header, before their payload is read.
         session.setMaxTextMessageBufferSize(MAX_TEXT_BYTES);
         session.setMaxBinaryMessageBufferSize(MAX_TEXT_BYTES);
-        Caller caller = (Caller) config.getUserProperties().get(CALLER);
+        caller = (Caller) config.getUserProperties().get(CALLER);
         if (caller == null) { // not through the filter: refuse
             close(session, new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "A valid token is required."));
             return;
@@ -140,6 +146,9 @@ public class ChatEndpoint extends Endpoint {
     public void onClose(Session session, CloseReason reason) {
         if (member != null) {
             hub.leave(member);
+        }
+        if (caller != null) {
+            limits.connectionClosed(caller.id());
         }
     }
 

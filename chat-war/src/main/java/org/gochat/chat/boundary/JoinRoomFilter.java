@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.gochat.chat.control.Rooms;
+import org.gochat.chat.control.UserLimits;
 import org.gochat.web.Authentication;
 import org.gochat.web.Caller;
 import org.gochat.web.Problem;
@@ -23,7 +24,7 @@ import org.gochat.web.ProblemException;
 /**
  * The rules of the WebSocket handshake, applied before the upgrade so that a refusal is a plain
  * HTTP answer (problem+json): no valid token 401, a foreign {@code Origin} 403, an unknown room
- * 404, a bad {@code since} 400. The verified caller travels to the endpoint as the request's
+ * 404, a bad {@code since} 400, a user with all their connections open 429. The verified caller travels to the endpoint as the request's
  * principal (see {@link ChatEndpoint.Handshake}).
  */
 @WebFilter(urlPatterns = "/ws/joinRoom/*")
@@ -44,6 +45,9 @@ public class JoinRoomFilter extends HttpFilter {
     @Inject
     Rooms rooms;
 
+    @Inject
+    UserLimits limits;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
@@ -58,16 +62,26 @@ public class JoinRoomFilter extends HttpFilter {
                 throw ProblemException.notFound("No room " + roomId + ".");
             }
             ChatEndpoint.since(request.getParameter("since"));
+            limits.openConnection(principal.caller().id()).ifPresent(seconds -> {
+                throw ProblemException.tooManyRequests("You have as many chat connections open as one user may.", seconds);
+            });
         } catch (ProblemException e) {
             refuse(response, e);
             return;
         }
-        chain.doFilter(new HttpServletRequestWrapper(request) {
-            @Override
-            public Principal getUserPrincipal() {
-                return principal;
+        try {
+            chain.doFilter(new HttpServletRequestWrapper(request) {
+                @Override
+                public Principal getUserPrincipal() {
+                    return principal;
+                }
+            }, response);
+        } finally {
+            // Upgraded, the connection is the endpoint's, which gives it back when it closes.
+            if (response.getStatus() != HttpServletResponse.SC_SWITCHING_PROTOCOLS) {
+                limits.connectionClosed(principal.caller().id());
             }
-        }, response);
+        }
     }
 
     private static void refuse(HttpServletResponse response, ProblemException e) throws IOException {
@@ -77,6 +91,9 @@ public class JoinRoomFilter extends HttpFilter {
         response.setCharacterEncoding("UTF-8");
         if (problem.status() == 401) {
             response.setHeader("WWW-Authenticate", "Bearer");
+        }
+        if (e.retryAfterSeconds() != null) {
+            response.setHeader("Retry-After", String.valueOf(e.retryAfterSeconds()));
         }
         response.getWriter().write(JSONB.toJson(problem));
     }

@@ -26,6 +26,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.gochat.chat.control.MessageStore;
 import org.gochat.chat.control.Rooms;
+import org.gochat.chat.control.UserLimits;
 import org.gochat.chat.entity.ChatMessage;
 import org.gochat.chat.entity.Client;
 import org.gochat.chat.entity.Room;
@@ -43,12 +44,17 @@ public class RoomsResource {
     /** Room ids: 1–64 of {@code [A-Za-z0-9_-]}. */
     public static final Pattern ROOM_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final int MAX_NAME = 100;
+    /** getRooms pages: at most (and by default) this many rooms. */
+    private static final int MAX_ROOMS_PAGE = 500;
 
     @Inject
     Rooms rooms;
 
     @Inject
     MessageStore messages;
+
+    @Inject
+    UserLimits limits;
 
     @Context
     HttpServletRequest request;
@@ -67,6 +73,9 @@ public class RoomsResource {
     public Response createRoom(String body) {
         Caller caller = Authentication.require(request);
         NewRoom wanted = newRoom(body);
+        limits.createRoom(caller.id()).ifPresent(seconds -> {
+            throw ProblemException.tooManyRequests("You have created as many rooms as one user may for now.", seconds);
+        });
         Room room = rooms.create(wanted.id(), wanted.name(), caller.id())
                 .orElseThrow(() -> ProblemException.conflict("A room with id " + wanted.id() + " exists already."));
         return Response.status(Response.Status.CREATED)
@@ -76,9 +85,13 @@ public class RoomsResource {
 
     @GET
     @Path("getRooms")
-    public List<RoomSummary> getRooms() {
+    public List<RoomSummary> getRooms(@QueryParam("limit") String limit, @QueryParam("after") String after) {
         Authentication.require(request);
-        return rooms.list();
+        int max = Params.longIn("limit", limit, 1, MAX_ROOMS_PAGE, (long) MAX_ROOMS_PAGE).intValue();
+        if (after != null && !ROOM_ID.matcher(after).matches()) {
+            throw ProblemException.invalid("after", "must be a room id: 1 to 64 of A-Z, a-z, 0-9, _ and -");
+        }
+        return rooms.list(after, max);
     }
 
     @GET

@@ -95,6 +95,9 @@ public class Hub {
     Presence presence;
 
     @Inject
+    UserLimits userLimits;
+
+    @Inject
     MetricRegistry metrics;
 
     /**
@@ -262,8 +265,8 @@ public class Hub {
             refuse(m, ChatError.UNAVAILABLE, "The server is stopping; send it again once reconnected.");
             return;
         }
-        if (!m.withinRate()) {
-            refuse(m, ChatError.RATE_LIMITED, "More than " + limits.perSecond() + " messages a second.");
+        if (!userLimits.allowsMessage(m)) {
+            refuse(m, ChatError.RATE_LIMITED, "Too many messages a second, on this connection or across the user's.");
             return;
         }
         Frames.Inbound in;

@@ -42,13 +42,19 @@ public class Rooms {
         return Optional.ofNullable(em.find(Room.class, id));
     }
 
-    /** Every room with the number of distinct users connected to it now, on any live node. */
-    public List<RoomSummary> list() {
+    /**
+     * Up to {@code limit} rooms with ids after {@code after} (from the first when null), by id, each
+     * with the number of distinct users connected to it now, on any live node.
+     */
+    public List<RoomSummary> list(String after, int limit) {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("""
                 SELECT r.id, r.name,
                        (SELECT count(DISTINCT p.user_id) FROM presence p WHERE p.room_id = r.id AND %s)
-                  FROM rooms r ORDER BY r.created_at, r.id""".formatted(LIVE)).getResultList();
+                  FROM rooms r WHERE r.id > ?1 ORDER BY r.id LIMIT ?2""".formatted(LIVE))
+                .setParameter(1, after == null ? "" : after) // every id sorts after the empty string
+                .setParameter(2, limit)
+                .getResultList();
         return rows.stream()
                 .map(r -> new RoomSummary((String) r[0], (String) r[1], ((Number) r[2]).longValue()))
                 .toList();

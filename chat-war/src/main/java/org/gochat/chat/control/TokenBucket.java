@@ -1,9 +1,8 @@
 package org.gochat.chat.control;
 
 /**
- * The rate limit of one connection: {@code perSecond} messages a second on average, bursts of
- * {@code burst}. Used only by the connection's reading thread (the container delivers one
- * connection's messages one at a time), so it needs no lock.
+ * A rate limit: {@code perSecond} on average, bursts of {@code burst}. Thread-safe; a connection's
+ * own limit is only ever used by its reading thread, so its lock is never contended.
  */
 final class TokenBucket {
 
@@ -12,20 +11,36 @@ final class TokenBucket {
     private double tokens;
     private long last = System.nanoTime();
 
-    TokenBucket(int perSecond, int burst) {
+    TokenBucket(double perSecond, int burst) {
         this.perNano = perSecond / 1e9;
         this.burst = burst;
         this.tokens = burst;
     }
 
-    boolean tryTake() {
-        long now = System.nanoTime();
-        tokens = Math.min(burst, tokens + (now - last) * perNano);
-        last = now;
+    synchronized boolean tryTake() {
+        refill();
         if (tokens < 1) {
             return false;
         }
         tokens -= 1;
         return true;
+    }
+
+    /** Whole seconds until one more is allowed (at least 1). */
+    synchronized long secondsUntilNext() {
+        refill();
+        return Math.max(1, (long) Math.ceil((1 - tokens) / perNano / 1e9));
+    }
+
+    /** Whether it has refilled to its burst, so that it is no different from a new one. */
+    synchronized boolean isFull() {
+        refill();
+        return tokens >= burst;
+    }
+
+    private void refill() {
+        long now = System.nanoTime();
+        tokens = Math.min(burst, tokens + (now - last) * perNano);
+        last = now;
     }
 }
