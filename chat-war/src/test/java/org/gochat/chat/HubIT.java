@@ -166,6 +166,60 @@ class HubIT {
     }
 
     @Test
+    void aMessageTheDatabaseRefusesFailsAloneNotTheOthersStoredWithIt() throws Exception {
+        String room = newRoom();
+        int each = 100;
+        List<WsClient> good = new ArrayList<>();
+        for (int u = 1; u <= 2; u++) {
+            good.add(WsClient.open(URI.create(wsBase() + "it/join/" + room + "?user=" + u + "&unchecked"), true));
+        }
+        WsClient bad = WsClient.open(URI.create(wsBase() + "it/join/" + room + "?user=3&unchecked"), true);
+        List<Thread> senders = new ArrayList<>();
+        for (int u = 0; u < good.size(); u++) {
+            WsClient c = good.get(u);
+            String prefix = "g" + u + "-";
+            senders.add(started(() -> {
+                for (int i = 0; i < each; i++) {
+                    c.send(prefix + i);
+                }
+            }));
+        }
+        senders.add(started(() -> {
+            for (int i = 0; i < each; i++) {
+                bad.send("nul \u0000 " + i); // PostgreSQL refuses U+0000 in text
+            }
+        }));
+        for (Thread t : senders) {
+            t.join();
+        }
+        for (WsClient c : good) {
+            List<JsonObject> got = c.messages(2 * each, 30);
+            assertEquals(2 * each, got.size(), "every good message stored and delivered");
+            assertTrue(c.frames.stream().noneMatch(f -> f.getString("type").equals("error")), "no error for good senders");
+        }
+        int refused = 0;
+        int received = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((refused < each || received < 2 * each) && System.nanoTime() < deadline) {
+            JsonObject f = bad.frames.poll(1, TimeUnit.SECONDS);
+            if (f != null && f.getString("type").equals("error")) {
+                assertEquals("invalid_message", f.getString("code"), f.toString());
+                refused++;
+            } else if (f != null && f.getString("type").equals("message")) {
+                received++;
+            }
+        }
+        assertEquals(each, refused, "each refused message answered once");
+        assertEquals(2 * each, received);
+        good.forEach(WsClient::close);
+        bad.close();
+    }
+
+    private String wsBase() {
+        return base.toString().replaceFirst("^http", "ws");
+    }
+
+    @Test
     void aRoomLetsGoOfItsLoopWhenItsLastMemberLeavesAndServesTheNextOneInOrder() throws Exception {
         String room = newRoom();
         WsClient first = join(room, 1, null, true);

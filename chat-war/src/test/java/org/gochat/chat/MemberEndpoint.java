@@ -1,6 +1,9 @@
 package org.gochat.chat;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -15,11 +18,14 @@ import jakarta.websocket.server.ServerEndpoint;
 
 import org.gochat.chat.control.Hub;
 import org.gochat.chat.control.Member;
+import org.gochat.chat.control.MessageStore;
 import org.gochat.web.Caller;
 
 /**
  * Test fixture: joins the real hub like the chat endpoint does, as the user named by {@code ?user=},
- * without the token check of the handshake (that is the system tests' subject).
+ * without the token check of the handshake (that is the system tests' subject). With
+ * {@code ?unchecked}, its text goes to the message store as it is, past the hub's checks, as data
+ * the database may refuse.
  */
 @Dependent
 @ServerEndpoint("/it/join/{roomId}")
@@ -28,7 +34,11 @@ public class MemberEndpoint {
     @Inject
     Hub hub;
 
+    @Inject
+    MessageStore store;
+
     private Member member;
+    private boolean unchecked;
 
     @OnOpen
     public void open(Session session, @PathParam("roomId") String roomId) {
@@ -37,11 +47,17 @@ public class MemberEndpoint {
         Long since = params.containsKey("since") ? Long.valueOf(params.get("since").get(0)) : null;
         Caller caller = new Caller(user, "user" + user, "token-" + user, Instant.now().plusSeconds(3600));
         member = hub.join(session, caller, roomId, since);
+        unchecked = params.containsKey("unchecked");
     }
 
     @OnMessage
     public void text(String text) {
-        hub.receive(member, text);
+        if (unchecked) {
+            store.submit(new MessageStore.Draft(member, text, null,
+                    OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS)));
+        } else {
+            hub.receive(member, text);
+        }
     }
 
     @OnClose

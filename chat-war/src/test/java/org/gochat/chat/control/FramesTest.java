@@ -2,6 +2,7 @@ package org.gochat.chat.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringReader;
@@ -11,6 +12,7 @@ import java.util.List;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
+import org.gochat.chat.entity.ChatError;
 import org.gochat.chat.entity.ChatMessage;
 import org.junit.jupiter.api.Test;
 
@@ -63,5 +65,23 @@ class FramesTest {
         assertEquals("two\nlines", parse(notice.frame(1)).getString("content"));
         assertEquals(11, parse(notice.frame(1)).getJsonNumber("seq").longValue());
         assertFalse(Notice.parse("room 12 12").carriesFrames());
+    }
+
+    @Test
+    void readRefusesWhatLooksLikeAnObjectButIsNotAValidOneAndControlCharacters() {
+        for (String bad : List.of("{\"content\":" + "[".repeat(5000) + "]".repeat(5000) + "}",
+                "{\"content\":\"a\",\"content\":\"b\"}", "{\"content\":\"x\",}", "{\"content\":1}", "{}",
+                "nul \u0000 raw", "{\"content\":\"nul \\u0000 escaped\"}", "{\"content\":\"a\\rb\"}",
+                "{\"content\":\"x\",\"clientMsgId\":\"esc\\u001b\"}", "{\"content\":\"x\",\"clientMsgId\":7}")) {
+            Frames.Refused refused = assertThrows(Frames.Refused.class, () -> Frames.read(bad), bad);
+            assertEquals(ChatError.INVALID, refused.error().code());
+        }
+    }
+
+    @Test
+    void readTakesTabsNewlinesAndPlainTextWithBraces() throws Frames.Refused {
+        assertEquals(new Frames.Inbound("a\tb\nc", "id-1"), Frames.read("{\"content\":\" a\\tb\\nc \",\"clientMsgId\":\"id-1\"}"));
+        assertEquals(new Frames.Inbound("{not an object", null), Frames.read("{not an object"));
+        assertEquals(new Frames.Inbound("plain", null), Frames.read(" plain\r\n"));
     }
 }
