@@ -79,6 +79,27 @@ class AccountDeletionIT {
     }
 
     /**
+     * A deleted account's messages keep its username, so the username is never registered again, in
+     * any case; its email is free again.
+     */
+    @Test
+    void aDeletedAccountsUsernameStaysWithItsMessagesAndIsNeverRegisteredAgain() throws Exception {
+        User gone = register();
+        String room = "r-" + UUID.randomUUID();
+        execute("INSERT INTO rooms (id, name, created_by) VALUES (?, 'r', ?)", room, gone.id());
+        execute("INSERT INTO messages (room_id, seq, user_id, username, content, sent_at) VALUES (?, 1, ?, ?, 'hi', now())",
+                room, gone.id(), gone.username());
+        assertEquals(204, delete("/user/delete", gone).status());
+
+        assertProblem(AuthIT.register(gone.username(), "other-" + gone.email(), "correct horse"), 409);
+        assertProblem(AuthIT.register(gone.username().toUpperCase(), "another-" + gone.email(), "correct horse"), 409);
+        assertEquals(0, number("SELECT count(*) FROM users WHERE lower(username) = lower(?)", gone.username()));
+        assertEquals(1, number("SELECT count(*) FROM messages WHERE room_id = ? AND user_id = ? AND username = ?",
+                room, gone.id(), gone.username()));
+        assertEquals(201, AuthIT.register("n" + AuthIT.unique(), gone.email(), "correct horse").status());
+    }
+
+    /**
      * A deletion that PostgreSQL ends to break a deadlock runs again: here another transaction holds
      * a follower's row, which the deletion waits for while it holds the account's row, then asks for
      * the account's row too (as that follower's next follow or unfollow would).

@@ -17,11 +17,15 @@ import org.gochat.web.ProblemException;
 public class Accounts {
 
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final String USERNAME_TAKEN = "The username is taken.";
 
     @PersistenceContext(unitName = "gochat")
     EntityManager em;
 
-    /** A new account; 409 when the username or the email is taken (ignoring case), even by a concurrent insert. */
+    /**
+     * A new account; 409 when the username or the email is taken (ignoring case), even by a concurrent
+     * insert, and when the username was a deleted account's.
+     */
     @Transactional
     public Account create(String username, String email, String passwordHash) {
         Account account = new Account(username, email, passwordHash);
@@ -34,7 +38,12 @@ public class Accounts {
                 throw e;
             }
             throw ProblemException.conflict(String.valueOf(unique.getMessage()).contains("users_username_key")
-                    ? "The username is taken." : "The email is already registered.");
+                    ? USERNAME_TAKEN : "The email is already registered.");
+        }
+        // After the insert, not before: a deletion of the name's account that is still running holds
+        // the insert on the unique index until it commits, and it retires the name in that commit.
+        if (isRetired(username)) {
+            throw ProblemException.conflict(USERNAME_TAKEN);
         }
         return account;
     }
@@ -54,6 +63,12 @@ public class Accounts {
                 .setParameter("oldHash", oldHash)
                 .setParameter("newHash", newHash)
                 .executeUpdate();
+    }
+
+    /** Whether the username belonged to a deleted account (usernames are retired, never handed on). */
+    private boolean isRetired(String username) {
+        return ((Number) em.createNativeQuery("SELECT count(*) FROM retired_usernames WHERE username = lower(CAST(?1 AS text))")
+                .setParameter(1, username).getSingleResult()).longValue() > 0;
     }
 
     private static SQLException uniqueViolation(Throwable e) {

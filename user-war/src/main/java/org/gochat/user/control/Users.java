@@ -108,8 +108,9 @@ public class Users {
 
     /**
      * Deletes an account: its edges (adjusting the counters of the other side), its posts (cascade),
-     * and every token of it from now on, all in one transaction. Messages stay; rooms it created keep
-     * going without a creator.
+     * and every token of it from now on, all in one transaction. Messages stay, under the account's
+     * username, so the username is retired: no other account can ever register it. Rooms it created
+     * keep going without a creator.
      */
     @Transactional
     public void delete(long id) {
@@ -128,6 +129,8 @@ public class Users {
         em.createNativeQuery("UPDATE users SET following_count = following_count - 1 "
                 + "WHERE id IN (SELECT follower_id FROM user_followers WHERE following_id = ?1)")
                 .setParameter(1, id).executeUpdate();
+        em.createNativeQuery("INSERT INTO retired_usernames (username) SELECT lower(username) FROM users WHERE id = ?1 "
+                + "ON CONFLICT DO NOTHING").setParameter(1, id).executeUpdate();
         em.createNativeQuery("DELETE FROM users WHERE id = ?1").setParameter(1, id).executeUpdate();
         Revocations.userDeleted(em, id);
     }
