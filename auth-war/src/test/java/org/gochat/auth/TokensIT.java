@@ -111,7 +111,7 @@ class TokensIT {
     @Test
     void aLoggedOutTokenIsRevoked() {
         String name = "t" + UUID.randomUUID().toString().substring(0, 8);
-        Sessions.Session session = join(sessions.register(name, name + "@example.org", "correct horse"));
+        Sessions.Session session = join(sessions.register(name, name + "@example.org", "correct horse", "127.0.0.1"));
         HttpServletRequest request = withHeader("Authorization", "Bearer " + session.token().token());
         Caller caller = Authentication.require(request);
 

@@ -1,5 +1,6 @@
 package org.gochat.db;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -26,5 +27,11 @@ public final class Settings {
 
     public static int getInt(String name, int defaultValue) {
         return get(name).map(Integer::parseInt).orElse(defaultValue);
+    }
+
+    /** An ISO-8601 duration ({@code PT15M}) or a number of seconds. */
+    public static Duration getDuration(String name, Duration defaultValue) {
+        return get(name).map(value -> value.chars().allMatch(Character::isDigit)
+                ? Duration.ofSeconds(Long.parseLong(value)) : Duration.parse(value)).orElse(defaultValue);
     }
 }

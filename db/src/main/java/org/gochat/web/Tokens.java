@@ -68,8 +68,7 @@ public final class Tokens {
 
     /** How long a token lives: {@code GOCHAT_TOKEN_TTL}, seconds or an ISO-8601 duration, default one hour. */
     public static Duration lifetime() {
-        String ttl = Settings.get("GOCHAT_TOKEN_TTL", "PT1H");
-        Duration d = ttl.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(ttl)) : Duration.parse(ttl);
+        Duration d = Settings.getDuration("GOCHAT_TOKEN_TTL", Duration.ofHours(1));
         if (d.isNegative() || d.isZero()) {
             throw new IllegalStateException("GOCHAT_TOKEN_TTL must be positive");
         }

@@ -30,6 +30,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(GochatSystem.class)
 class AuthIT {
 
+    /** GOCHAT_LOGIN_MAX_FAILURES_PER_ACCOUNT of the system server: its default. */
+    private static final int ACCOUNT_LIMIT = 10;
+
     @Test
     void registerCreatesTheAccountAndSignsItIn() {
         String name = unique();
@@ -85,8 +88,99 @@ class AuthIT {
         Http.Response metrics = Http.get(GochatSystem.server().uri("/metrics?scope=application"));
 
         assertEquals(200, metrics.status());
-        assertTrue(metrics.body().lines().anyMatch(l -> l.startsWith("gochat_logins_failed_total{")), metrics.body());
-        assertTrue(metrics.body().lines().anyMatch(l -> l.startsWith("gochat_passwordHash_queueDepth{")), metrics.body());
+        for (String name : List.of("gochat_logins_failed_total", "gochat_passwordHash_queueDepth", "gochat_logins_limited_total",
+                "gochat_logins_slowed_total", "gochat_passwordHash_clientLimited_total")) {
+            assertTrue(metrics.body().lines().anyMatch(l -> l.startsWith(name + "{")), name + " in " + metrics.body());
+        }
+    }
+
+    /**
+     * Failures count for the account as the database identifies it: PostgreSQL's lower() folds the
+     * capital I with a dot (U+0130) to "i", as the email's unique index does, where Java's
+     * toLowerCase makes it two characters. Ten spellings that Java tells apart fail; the eleventh,
+     * with the right password, is refused for the one account.
+     */
+    @Test
+    void everySpellingOfAnEmailCountsForTheOneAccount() {
+        String name = "iiii" + unique();
+        assertEquals(201, register(name, name + "@example.org", "correct horse").status());
+        List<String> spellings = spellings(name + "@example.org", ACCOUNT_LIMIT + 1);
+        LoopbackClient client = LoopbackClient.fresh();
+
+        for (String spelling : spellings.subList(0, ACCOUNT_LIMIT)) {
+            assertProblem(client.login(GochatSystem.server(), spelling, "wrong horse!"), 401);
+        }
+        assertTooManyRequests(client.login(GochatSystem.server(), spellings.get(ACCOUNT_LIMIT), "correct horse"));
+    }
+
+    /** The same for an email nobody has: its spellings count together, as the database folds them. */
+    @Test
+    void everySpellingOfAnUnknownEmailCountsTogether() {
+        List<String> spellings = spellings("iiii" + unique() + "@example.org", ACCOUNT_LIMIT + 1);
+        LoopbackClient client = LoopbackClient.fresh();
+
+        for (String spelling : spellings.subList(0, ACCOUNT_LIMIT)) {
+            assertProblem(client.login(GochatSystem.server(), spelling, "wrong horse!"), 401);
+        }
+        assertTooManyRequests(client.login(GochatSystem.server(), spellings.get(ACCOUNT_LIMIT), "wrong horse!"));
+    }
+
+    /** An attempt counts before its password is hashed: of 20 concurrent guesses, the limit's worth get 401, the rest 429. */
+    @Test
+    void concurrentWrongPasswordsPastTheLimitGet429() throws Exception {
+        String name = unique();
+        assertEquals(201, register(name, name + "@example.org", "correct horse").status());
+        LoopbackClient client = LoopbackClient.fresh();
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<Future<Http.Response>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return client.login(GochatSystem.server(), name + "@example.org", "wrong horse!");
+                }));
+            }
+            go.countDown();
+            int unauthorized = 0;
+            for (Future<Http.Response> answer : answers) {
+                Http.Response r = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                if (r.status() == 401) {
+                    unauthorized++;
+                } else {
+                    assertTooManyRequests(r);
+                }
+            }
+            assertEquals(ACCOUNT_LIMIT, unauthorized);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Strangers who fail from many addresses cannot lock the owner out: each address is refused after
+     * its ten failures, and once the account has failed 50 times from all of them together its logins
+     * are slowed down (by 3 s, the defaults), but the owner's right password still gets in.
+     */
+    @Test
+    void strangersFailingFromManyAddressesSlowTheOwnerDownButCannotLockItOut() {
+        String name = unique();
+        String email = name + "@example.org";
+        assertEquals(201, register(name, email, "correct horse").status());
+        for (int stranger = 0; stranger < 5; stranger++) {
+            LoopbackClient client = LoopbackClient.fresh();
+            for (int i = 0; i < ACCOUNT_LIMIT; i++) {
+                assertProblem(client.login(GochatSystem.server(), email, "wrong horse!"), 401);
+            }
+            assertTooManyRequests(client.login(GochatSystem.server(), email, "correct horse"));
+        }
+
+        long start = System.nanoTime();
+        Http.Response owner = login(email, "correct horse");
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertEquals(200, owner.status(), owner.body());
+        assertTrue(took.compareTo(Duration.ofSeconds(3)) >= 0, "the owner's login took " + took);
     }
 
     @Test
@@ -191,6 +285,31 @@ class AuthIT {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(
                         () -> new java.io.ByteArrayInputStream(chunked.getBytes(java.nio.charset.StandardCharsets.UTF_8))))), 413);
+    }
+
+    /**
+     * {@code count} spellings of an email with at least four 'i's, each 'i' written as 'i', 'I' or
+     * U+0130, that Java's toLowerCase turns into {@code count} different strings.
+     */
+    static List<String> spellings(String email, int count) {
+        List<String> spellings = new java.util.ArrayList<>();
+        for (int mask = 0; spellings.size() < count; mask++) {
+            StringBuilder spelling = new StringBuilder();
+            int i = 0;
+            for (char c : email.toCharArray()) {
+                boolean dotted = c == 'i' && i < 4 && (mask >> i++ & 1) == 1;
+                spelling.append(dotted ? '\u0130' : c == 'i' && mask % 2 == 0 ? 'I' : c);
+            }
+            spellings.add(spelling.toString());
+        }
+        assertEquals(count, spellings.stream().map(e -> e.toLowerCase(java.util.Locale.ROOT)).distinct().count(), spellings::toString);
+        return spellings;
+    }
+
+    static void assertTooManyRequests(Http.Response r) {
+        assertProblem(r, 429);
+        long retryAfter = Long.parseLong(r.header("Retry-After"));
+        assertTrue(retryAfter >= 1 && retryAfter <= Duration.ofMinutes(15).toSeconds(), "Retry-After " + retryAfter);
     }
 
     static Http.Response register(String username, String email, String password) {

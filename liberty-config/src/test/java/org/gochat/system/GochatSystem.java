@@ -36,7 +36,8 @@ public final class GochatSystem implements BeforeAllCallback {
     /**
      * The environment of the system server, for any further server of the same system: the same
      * database, token key and administrator, a low password-hash cost so tests do not wait on
-     * hashing, and one extra allowed WebSocket origin.
+     * hashing, room for the concurrent registrations of tests that all come from one client address,
+     * and one extra allowed WebSocket origin.
      */
     public static Map<String, String> environment(TestPostgres postgres) {
         return Map.of(
@@ -45,6 +46,7 @@ public final class GochatSystem implements BeforeAllCallback {
                 "GOCHAT_DB_PASSWORD", "postgres",
                 "GOCHAT_JWT_KEY", jwtKey().toString(),
                 "GOCHAT_PASSWORD_ITERATIONS", "1000",
+                "GOCHAT_PASSWORD_HASHES_PER_CLIENT", "100",
                 "GOCHAT_ALLOWED_ORIGINS", "https://chat.example.org",
                 "GOCHAT_ADMIN_PASSWORD", ADMIN_PASSWORD);
     }

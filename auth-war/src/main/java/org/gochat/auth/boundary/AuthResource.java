@@ -78,7 +78,7 @@ public class AuthResource {
             throw ProblemException.invalid(errors);
         }
         boolean secure = request.isSecure();
-        resume(response, sessions.register(username, email, password), session ->
+        resume(response, sessions.register(username, email, password, ClientAddress.of(request)), session ->
                 withCookie(Response.status(Response.Status.CREATED), session, secure)
                         .header(HttpHeaders.LOCATION, "/user/" + session.account().getId()));
     }
@@ -101,7 +101,7 @@ public class AuthResource {
             throw ProblemException.invalid(errors);
         }
         boolean secure = request.isSecure();
-        resume(response, sessions.login(email, password, request.getRemoteAddr()),
+        resume(response, sessions.login(email, password, ClientAddress.of(request)),
                 session -> withCookie(Response.ok(), session, secure));
     }
 

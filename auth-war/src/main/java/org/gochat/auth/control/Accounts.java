@@ -48,6 +48,16 @@ public class Accounts {
         return account;
     }
 
+    /**
+     * The email as the database folds it for {@code users_email_key} ({@code lower()}): one value for
+     * every spelling of an email that the database takes for the same account. Java's own lower-casing
+     * differs from it: Java turns the capital I with a dot (U+0130) into two characters, "i" and a
+     * combining dot, PostgreSQL into "i".
+     */
+    public String fold(String email) {
+        return (String) em.createNativeQuery("SELECT lower(CAST(?1 AS text))").setParameter(1, email).getSingleResult();
+    }
+
     public Optional<Account> byEmail(String email) {
         return em.createNamedQuery(Account.BY_EMAIL, Account.class)
                 .setParameter("email", email)
