@@ -26,7 +26,7 @@ public class Accounts {
      * A new account; 409 when the username or the email is taken (ignoring case), even by a concurrent
      * insert, and when the username was a deleted account's.
      */
-    @Transactional
+    @Transactional(dontRollbackOn = ProblemException.class)
     public Account create(String username, String email, String passwordHash) {
         Account account = new Account(username, email, passwordHash);
         try {
@@ -66,7 +66,7 @@ public class Accounts {
     }
 
     /** Replaces a hash made with weaker parameters; a no-op when the account is gone or changed meanwhile. */
-    @Transactional
+    @Transactional(dontRollbackOn = ProblemException.class)
     public void upgradeHash(long id, String oldHash, String newHash) {
         em.createNamedQuery(Account.UPGRADE_HASH)
                 .setParameter("id", id)

@@ -103,7 +103,7 @@ public class Sessions {
     }
 
     /** Revokes the caller's token on every server. */
-    @Transactional
+    @Transactional(dontRollbackOn = ProblemException.class)
     public void logout(Caller caller) {
         Revocations.revoke(em, caller.tokenId(), caller.expiresAt());
     }

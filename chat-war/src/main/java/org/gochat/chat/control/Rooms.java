@@ -12,6 +12,7 @@ import jakarta.transaction.Transactional;
 import org.gochat.chat.entity.Client;
 import org.gochat.chat.entity.Room;
 import org.gochat.chat.entity.RoomSummary;
+import org.gochat.web.ProblemException;
 
 /** Creates, finds and lists chat rooms, and who is connected to them. */
 @ApplicationScoped
@@ -24,7 +25,7 @@ public class Rooms {
     EntityManager em;
 
     /** Creates a room, with a generated id when {@code id} is null; empty when the id is taken (never replaced). */
-    @Transactional
+    @Transactional(dontRollbackOn = ProblemException.class)
     public Optional<Room> create(String id, String name, Long createdBy) {
         String roomId = id != null ? id : UUID.randomUUID().toString();
         int inserted = em.createNativeQuery("""

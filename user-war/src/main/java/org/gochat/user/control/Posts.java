@@ -43,7 +43,7 @@ public class Posts {
     Users users;
 
     /** Stores a post of {@code authorId}: the content trimmed, 1–500 characters; 400 otherwise. */
-    @Transactional
+    @Transactional(dontRollbackOn = ProblemException.class)
     public Post create(long authorId, String content) {
         String text = content.strip();
         int length = text.codePointCount(0, text.length());
@@ -71,7 +71,7 @@ public class Posts {
     }
 
     /** Deletes a post of {@code callerId}: 404 for an unknown post, 403 for someone else's. */
-    @Transactional
+    @Transactional(dontRollbackOn = ProblemException.class)
     public void delete(long callerId, long id) {
         List<?> author = em.createNativeQuery("SELECT author_id FROM posts WHERE id = ?1 FOR UPDATE")
                 .setParameter(1, id).getResultList();

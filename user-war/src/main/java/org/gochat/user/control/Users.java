@@ -64,7 +64,7 @@ public class Users {
     }
 
     /** {@code followerId} follows {@code followingId}; nothing changes when it already does. */
-    @Transactional
+    @Transactional(dontRollbackOn = ProblemException.class)
     public void follow(long followerId, long followingId) {
         lockPair(followerId, followingId);
         int inserted = em.createNativeQuery("INSERT INTO user_followers (follower_id, following_id) VALUES (?1, ?2) "
@@ -76,7 +76,7 @@ public class Users {
     }
 
     /** {@code followerId} stops following {@code followingId}; nothing changes when it did not. */
-    @Transactional
+    @Transactional(dontRollbackOn = ProblemException.class)
     public void unfollow(long followerId, long followingId) {
         lockPair(followerId, followingId);
         int deleted = em.createNativeQuery("DELETE FROM user_followers WHERE follower_id = ?1 AND following_id = ?2")
@@ -112,7 +112,7 @@ public class Users {
      * username, so the username is retired: no other account can ever register it. Rooms it created
      * keep going without a creator.
      */
-    @Transactional
+    @Transactional(dontRollbackOn = ProblemException.class)
     public void delete(long id) {
         // The user and everyone next to it, in id order. Once the user's row is locked no edge of it
         // can change (a follow locks both rows), so the counters below see the final set of edges.
