@@ -1,18 +1,24 @@
 package org.gochat.web;
 
+import java.util.Set;
+
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * Who is calling: the token from {@code Authorization: Bearer} or the {@code auth_token} cookie,
  * verified (signature, issuer, expiry, revocation, deleted account). Every authenticated route and
- * the WebSocket handshake of every WAR asks here.
+ * the WebSocket handshake of every WAR asks here. A browser sends the cookie whichever site's page
+ * made the request, so a request that changes something (not GET, HEAD or OPTIONS) and is
+ * authenticated by the cookie must also come from an allowed origin ({@link Origins}); a token in
+ * the header is never sent by a browser on its own, so those requests are not checked.
  */
 public final class Authentication {
 
     public static final String COOKIE = "auth_token";
 
     private static final String BEARER = "Bearer ";
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     private Authentication() {
     }
@@ -28,6 +34,9 @@ public final class Authentication {
         }
         if (Revocations.isDeleted(caller.id())) {
             throw ProblemException.unauthorized("The account no longer exists.");
+        }
+        if (request.getHeader("Authorization") == null && !SAFE_METHODS.contains(request.getMethod())) {
+            Origins.require(request);
         }
         return caller;
     }

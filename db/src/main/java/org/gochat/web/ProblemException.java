@@ -1,6 +1,8 @@
 package org.gochat.web;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Ends a request with a problem response; thrown by resources and services, mapped by {@link ProblemMapper}. */
 public class ProblemException extends RuntimeException {
@@ -11,18 +13,20 @@ public class ProblemException extends RuntimeException {
     private final String title;
     private final List<Problem.FieldError> errors;
     private final Long retryAfterSeconds;
+    private final String allow;
 
     public ProblemException(int status, String title, String detail) {
-        this(status, title, detail, null, null);
+        this(status, title, detail, null, null, null);
     }
 
     private ProblemException(int status, String title, String detail, List<Problem.FieldError> errors,
-            Long retryAfterSeconds) {
+            Long retryAfterSeconds, String allow) {
         super(detail, null, false, false);
         this.status = status;
         this.title = title;
         this.errors = errors;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.allow = allow;
     }
 
     public static ProblemException badRequest(String detail) {
@@ -31,7 +35,7 @@ public class ProblemException extends RuntimeException {
 
     /** 400 naming the fields that failed validation. */
     public static ProblemException invalid(List<Problem.FieldError> errors) {
-        return new ProblemException(400, "Bad Request", "The request has invalid fields.", List.copyOf(errors), null);
+        return new ProblemException(400, "Bad Request", "The request has invalid fields.", List.copyOf(errors), null, null);
     }
 
     public static ProblemException invalid(String field, String message) {
@@ -50,6 +54,11 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(404, "Not Found", detail);
     }
 
+    /** 405 with the {@code Allow} header listing the methods the resource has. */
+    public static ProblemException methodNotAllowed(String allow) {
+        return new ProblemException(405, "Method Not Allowed", "The resource does not answer this method.", null, null, allow);
+    }
+
     public static ProblemException conflict(String detail) {
         return new ProblemException(409, "Conflict", detail);
     }
@@ -59,11 +68,11 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException tooManyRequests(String detail, long retryAfterSeconds) {
-        return new ProblemException(429, "Too Many Requests", detail, null, retryAfterSeconds);
+        return new ProblemException(429, "Too Many Requests", detail, null, retryAfterSeconds, null);
     }
 
     public static ProblemException unavailable(String detail, long retryAfterSeconds) {
-        return new ProblemException(503, "Service Unavailable", detail, null, retryAfterSeconds);
+        return new ProblemException(503, "Service Unavailable", detail, null, retryAfterSeconds, null);
     }
 
     public int status() {
@@ -77,5 +86,20 @@ public class ProblemException extends RuntimeException {
     /** Seconds for a {@code Retry-After} header, or null. */
     public Long retryAfterSeconds() {
         return retryAfterSeconds;
+    }
+
+    /** The headers that go with the problem: {@code WWW-Authenticate} on 401, {@code Retry-After}, {@code Allow}. */
+    public Map<String, String> headers() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (status == 401) {
+            headers.put("WWW-Authenticate", "Bearer");
+        }
+        if (retryAfterSeconds != null) {
+            headers.put("Retry-After", retryAfterSeconds.toString());
+        }
+        if (allow != null) {
+            headers.put("Allow", allow);
+        }
+        return headers;
     }
 }

@@ -11,7 +11,6 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -30,23 +29,21 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
         return response(toProblem(e));
     }
 
-    /** The response for a problem, with {@code WWW-Authenticate} on 401 and {@code Retry-After} where given. */
+    /** The response for a problem, with its headers ({@link ProblemException#headers()}). */
     public static Response response(ProblemException problem) {
         Response.ResponseBuilder builder = Response.status(problem.status())
                 .type(Problem.MEDIA_TYPE)
                 .entity(problem.problem());
-        if (problem.status() == 401) {
-            builder.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        }
-        if (problem.retryAfterSeconds() != null) {
-            builder.header(HttpHeaders.RETRY_AFTER, problem.retryAfterSeconds());
-        }
+        problem.headers().forEach(builder::header);
         return builder.build();
     }
 
     static ProblemException toProblem(Throwable e) {
-        if (e instanceof ProblemException p) {
-            return p;
+        // The JAX-RS runtime wraps what a body reader throws (JsonBodyReader's 400s).
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ProblemException p) {
+                return p;
+            }
         }
         if (e instanceof ConstraintViolationException cve) {
             List<Problem.FieldError> errors = cve.getConstraintViolations().stream()
@@ -63,6 +60,12 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
             Throwable cause = wae.getCause();
             if (status == 400 && (cause instanceof JsonbException || cause instanceof ProcessingException)) {
                 return ProblemException.badRequest("The body is not valid JSON of the expected shape.");
+            }
+            if (status == 405) {
+                return ProblemException.methodNotAllowed(String.join(", ", wae.getResponse().getAllowedMethods()));
+            }
+            if (status == 415) {
+                return new ProblemException(415, "Unsupported Media Type", "The body must be application/json.");
             }
             Status known = Status.fromStatusCode(status);
             return new ProblemException(status, known != null ? known.getReasonPhrase() : "Error",

@@ -8,6 +8,9 @@ package org.gochat.web;
  */
 public final class Text {
 
+    /** What a problem says about a field that breaks the rule. */
+    public static final String FORBIDDEN_CONTROL_MESSAGE = "must not contain control characters other than tab and newline";
+
     private Text() {
     }
 

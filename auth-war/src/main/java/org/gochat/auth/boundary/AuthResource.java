@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -28,6 +27,7 @@ import jakarta.ws.rs.core.Response;
 import org.gochat.auth.control.Sessions;
 import org.gochat.auth.control.Sessions.Session;
 import org.gochat.web.Authentication;
+import org.gochat.web.Origins;
 import org.gochat.web.Problem;
 import org.gochat.web.ProblemException;
 
@@ -60,7 +60,8 @@ public class AuthResource {
     @Path("register")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public void register(JsonValue body, @Suspended AsyncResponse response) {
+    public void register(JsonObject body, @Suspended AsyncResponse response) {
+        Origins.require(request); // no login CSRF: another site's page cannot sign a browser in
         List<Problem.FieldError> errors = new ArrayList<>();
         String username = field(body, "username", errors);
         String email = field(body, "email", errors);
@@ -87,7 +88,8 @@ public class AuthResource {
     @Path("login")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public void login(JsonValue body, @Suspended AsyncResponse response) {
+    public void login(JsonObject body, @Suspended AsyncResponse response) {
+        Origins.require(request);
         List<Problem.FieldError> errors = new ArrayList<>();
         String email = field(body, "email", errors);
         String password = field(body, "password", errors);
@@ -139,13 +141,7 @@ public class AuthResource {
     }
 
     /** A required non-empty string field; otherwise an error for it and null. */
-    private static String field(JsonValue json, String name, List<Problem.FieldError> errors) {
-        if (!(json instanceof JsonObject body)) {
-            if (errors.isEmpty()) {
-                errors.add(new Problem.FieldError("body", "a JSON object is required"));
-            }
-            return null;
-        }
+    private static String field(JsonObject body, String name, List<Problem.FieldError> errors) {
         if (!(body.get(name) instanceof JsonString value)) {
             errors.add(new Problem.FieldError(name, body.containsKey(name) ? "must be a string" : "is required"));
             return null;

@@ -3,13 +3,13 @@ package org.gochat.chat.boundary;
 import java.io.IOException;
 import java.io.InputStream;
 
-import jakarta.json.Json;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.gochat.web.Problem;
+import org.gochat.web.ErrorPage;
+import org.gochat.web.ProblemException;
 
 /**
  * Serves the browser client, the static files under webapp/app/, at /chat/app/. The JAX-RS
@@ -36,7 +36,7 @@ public class ClientFiles extends HttpServlet {
         String type = path.endsWith(".js") ? "text/javascript" : getServletContext().getMimeType(path);
         try (InputStream file = path.contains("..") ? null : getServletContext().getResourceAsStream("/app" + path)) {
             if (file == null || type == null) {
-                notFound(response);
+                ErrorPage.send(response, ProblemException.notFound("No such file."));
                 return;
             }
             response.setContentType(type.startsWith("text/") ? type + ";charset=UTF-8" : type);
@@ -46,17 +46,5 @@ public class ClientFiles extends HttpServlet {
             response.setHeader("Referrer-Policy", "no-referrer");
             file.transferTo(response.getOutputStream());
         }
-    }
-
-    private static void notFound(HttpServletResponse response) throws IOException {
-        response.setStatus(HttpServletResponse.SC_NOT_FOUND);
-        response.setContentType(Problem.MEDIA_TYPE);
-        response.getWriter().write(Json.createObjectBuilder()
-                .add("type", "about:blank")
-                .add("title", "Not Found")
-                .add("status", HttpServletResponse.SC_NOT_FOUND)
-                .add("detail", "No such file.")
-                .build()
-                .toString());
     }
 }

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.security.Principal;
 
 import jakarta.inject.Inject;
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -18,7 +16,8 @@ import org.gochat.chat.control.Rooms;
 import org.gochat.chat.control.UserLimits;
 import org.gochat.web.Authentication;
 import org.gochat.web.Caller;
-import org.gochat.web.Problem;
+import org.gochat.web.ErrorPage;
+import org.gochat.web.Origins;
 import org.gochat.web.ProblemException;
 
 /**
@@ -32,7 +31,6 @@ public class JoinRoomFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
     private static final String PREFIX = "/ws/joinRoom/";
-    private static final Jsonb JSONB = JsonbBuilder.create();
 
     /** The principal of an accepted handshake. */
     record CallerPrincipal(Caller caller) implements Principal {
@@ -66,7 +64,7 @@ public class JoinRoomFilter extends HttpFilter {
                 throw ProblemException.tooManyRequests("You have as many chat connections open as one user may.", seconds);
             });
         } catch (ProblemException e) {
-            refuse(response, e);
+            ErrorPage.send(response, e);
             return;
         }
         try {
@@ -82,19 +80,5 @@ public class JoinRoomFilter extends HttpFilter {
                 limits.connectionClosed(principal.caller().id());
             }
         }
-    }
-
-    private static void refuse(HttpServletResponse response, ProblemException e) throws IOException {
-        Problem problem = e.problem();
-        response.setStatus(problem.status());
-        response.setContentType(Problem.MEDIA_TYPE);
-        response.setCharacterEncoding("UTF-8");
-        if (problem.status() == 401) {
-            response.setHeader("WWW-Authenticate", "Bearer");
-        }
-        if (e.retryAfterSeconds() != null) {
-            response.setHeader("Retry-After", String.valueOf(e.retryAfterSeconds()));
-        }
-        response.getWriter().write(JSONB.toJson(problem));
     }
 }

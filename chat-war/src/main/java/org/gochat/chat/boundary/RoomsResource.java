@@ -1,14 +1,11 @@
 package org.gochat.chat.boundary;
 
-import java.io.StringReader;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -70,7 +67,7 @@ public class RoomsResource {
     @POST
     @Path("createRoom")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response createRoom(String body) {
+    public Response createRoom(JsonObject body) {
         Caller caller = Authentication.require(request);
         NewRoom wanted = newRoom(body);
         limits.createRoom(caller.id()).ifPresent(seconds -> {
@@ -119,14 +116,8 @@ public class RoomsResource {
         }
     }
 
-    /** Reads and checks the body strictly: a JSON object, {@code name} a string of 1–100, {@code id} absent or a valid id. */
-    private static NewRoom newRoom(String body) {
-        JsonObject json;
-        try (var reader = Json.createReader(new StringReader(body == null ? "" : body))) {
-            json = reader.readObject();
-        } catch (JsonException | IllegalStateException e) {
-            throw ProblemException.badRequest("The body is not a JSON object.");
-        }
+    /** Checks the body strictly: {@code name} a string of 1–100, {@code id} absent or a valid id. */
+    private static NewRoom newRoom(JsonObject json) {
         List<Problem.FieldError> errors = new ArrayList<>();
         String id = optionalString(json, "id", errors);
         if (id != null && !ROOM_ID.matcher(id).matches()) {

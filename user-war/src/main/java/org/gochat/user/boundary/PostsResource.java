@@ -1,16 +1,13 @@
 package org.gochat.user.boundary;
 
-import java.io.StringReader;
 import java.net.URI;
 import java.util.List;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -43,7 +40,8 @@ public class PostsResource {
 
     @POST
     @Path("posts")
-    public Response create(String body) {
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response create(JsonObject body) {
         Caller caller = Authentication.require(request);
         Post post = posts.create(caller.id(), content(body));
         return Response.created(URI.create("/user/posts/" + post.id())).entity(post).build();
@@ -79,14 +77,8 @@ public class PostsResource {
     }
 
     /** The {@code content} of a body {@code {"content": "..."}}; 400 for anything else. */
-    private static String content(String body) {
-        JsonObject json;
-        try (JsonReader reader = Json.createReader(new StringReader(body == null ? "" : body))) {
-            json = reader.readObject();
-        } catch (JsonException | IllegalStateException e) {
-            throw ProblemException.badRequest("The body must be a JSON object {\"content\": \"...\"}.");
-        }
-        if (!(json.get("content") instanceof JsonString content)) {
+    private static String content(JsonObject body) {
+        if (!(body.get("content") instanceof JsonString content)) {
             throw ProblemException.invalid("content", "is required and must be a string");
         }
         return content.getString();

@@ -1,4 +1,4 @@
-package org.gochat.chat.boundary;
+package org.gochat.web;
 
 import java.util.Arrays;
 import java.util.HashSet;
@@ -10,21 +10,34 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.gochat.db.Settings;
 
 /**
- * Which {@code Origin} may open a WebSocket: none at all (not a browser), the origins the request's
- * {@code Host} is served at (http and https, on the host's port or the server's ports), and those
- * listed in {@code GOCHAT_ALLOWED_ORIGINS} (comma-separated).
+ * Whether a request comes from a page GoChat allows: the one rule for the WebSocket handshake, for
+ * state-changing requests authenticated by the cookie ({@link Authentication}), and for login and
+ * register. With an {@code Origin} header: the origins the request's {@code Host} is served at
+ * (http and https, on the host's port or the server's ports) and those listed in
+ * {@code GOCHAT_ALLOWED_ORIGINS} (comma-separated). Without one, {@code Sec-Fetch-Site} must be
+ * {@code same-origin} or {@code none} when present. With neither the request is not from a browser
+ * (every browser sends {@code Origin} on cross-site requests other than GET and HEAD, and on
+ * WebSocket handshakes), so no other site's page can have made it: allowed.
  */
-final class Origins {
+public final class Origins {
 
     private Origins() {
     }
 
-    static boolean allowed(HttpServletRequest request) {
+    public static boolean allowed(HttpServletRequest request) {
         String origin = request.getHeader("Origin");
         if (origin == null) {
-            return true;
+            String site = request.getHeader("Sec-Fetch-Site");
+            return site == null || site.equalsIgnoreCase("same-origin") || site.equalsIgnoreCase("none");
         }
         return allowedFor(request.getHeader("Host")).contains(normalize(origin));
+    }
+
+    /** 403 unless {@link #allowed}. */
+    public static void require(HttpServletRequest request) {
+        if (!allowed(request)) {
+            throw ProblemException.forbidden("Requests from this origin are not allowed.");
+        }
     }
 
     private static Set<String> allowedFor(String host) {

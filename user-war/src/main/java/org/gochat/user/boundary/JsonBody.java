@@ -1,0 +1,10 @@
+package org.gochat.user.boundary;
+
+import jakarta.ws.rs.ext.Provider;
+
+import org.gochat.web.JsonBodyReader;
+
+/** JSON request bodies of the user service: one strict JSON object. */
+@Provider
+public class JsonBody extends JsonBodyReader {
+}
