@@ -1,69 +1,104 @@
+import java.io.Console;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import org.gochat.db.DataFolder;
+
 /**
- * Runs a GoChat server in the foreground ({@code ./mvnw -Prun package} calls
- * {@code java ServerRun.java <wlp dir> <server name>}), with an Admin Center administrator even
- * when GOCHAT_ADMIN_PASSWORD is not set: on the first start a random password is generated and
- * printed once on this terminal (never into a log) and kept for later starts in the server's
- * resources/security/admin-password, readable only by its owner, next to the keystore and the
- * token signing key. Delete that file to get a new password. A GOCHAT_ADMIN_PASSWORD of the
- * environment always wins and leaves the file alone.
+ * Runs a GoChat server in the foreground: {@code ./mvnw -Prun package} calls
+ * {@code java -cp <server>/lib/global/gochat-db.jar ServerRun.java <wlp dir> <server name>}.
+ *
+ * <p>Before the server starts it makes the secrets that Liberty's configuration needs and an
+ * operator did not set, once, in the data folder (GOCHAT_DATA_DIR, by default ~/.gochat, see
+ * {@link DataFolder}), owner-only, and passes them on:
+ * <ul>
+ * <li>GOCHAT_KEYSTORE_PASSWORD, kept in keystore-password, for the TLS keystore Liberty creates;
+ * <li>GOCHAT_ADMIN_PASSWORD, kept in admin-password, for the Admin Center administrator. It is
+ * printed on the first start only when this process writes to a terminal (never into a log or a
+ * file); otherwise, and on later starts, the run says where the file is. Delete it for a new one.
+ * </ul>
+ * A value set in the environment always wins and leaves its file alone.
+ *
+ * <p>A stop that was asked for (Ctrl+C, SIGTERM to the server or to this launcher) is a success:
+ * exit 0, not the 130 or 143 of a signalled JVM, which Maven would report as a build failure.
  */
 public class ServerRun {
 
-    private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    private static final int STOPPED_BY_SIGINT = 130;
+    private static final int STOPPED_BY_SIGTERM = 143;
 
     public static void main(String[] args) throws Exception {
         Path wlp = Path.of(args[0]);
         String server = args[1];
-        ProcessBuilder run = new ProcessBuilder(wlp.resolve("bin/server").toString(), "run", server).inheritIO();
-        if (System.getenv().getOrDefault("GOCHAT_ADMIN_PASSWORD", "").isBlank()) {
-            run.environment().put("GOCHAT_ADMIN_PASSWORD",
-                    adminPassword(wlp.resolve("usr/servers").resolve(server)));
+        boolean windows = System.getProperty("os.name").startsWith("Windows");
+        ProcessBuilder run = new ProcessBuilder(wlp.resolve(windows ? "bin/server.bat" : "bin/server").toString(),
+                "run", server).inheritIO();
+        Map<String, String> env = run.environment();
+        Path data = DataFolder.ownerOnly(DataFolder.resolve(Optional.ofNullable(System.getenv(DataFolder.VARIABLE))
+                .filter(dir -> !dir.isBlank())));
+        env.put(DataFolder.VARIABLE, data.toString());
+        if (isBlank(env.get("GOCHAT_KEYSTORE_PASSWORD"))) {
+            env.put("GOCHAT_KEYSTORE_PASSWORD", DataFolder.secret(data, "keystore-password"));
+        }
+        if (isBlank(env.get("GOCHAT_ADMIN_PASSWORD"))) {
+            env.put("GOCHAT_ADMIN_PASSWORD", adminPassword(data.resolve("admin-password")));
         }
         Process process = run.start();
-        // Ctrl+C reaches the server too; wait for its orderly stop before this launcher exits.
+        // A stop of this launcher (SIGTERM, Ctrl+C) stops the server in order, waits for it, and ends
+        // as the server did: a server stopped on request is a success.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            process.destroy();
             try {
-                process.waitFor(2, TimeUnit.MINUTES);
+                if (process.waitFor(2, TimeUnit.MINUTES)) {
+                    Runtime.getRuntime().halt(exitCode(process.exitValue()));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }));
-        System.exit(process.waitFor());
+        System.exit(exitCode(process.waitFor()));
     }
 
-    private static String adminPassword(Path serverDir) throws IOException {
+    private static int exitCode(int serverExit) {
+        return serverExit == STOPPED_BY_SIGINT || serverExit == STOPPED_BY_SIGTERM ? 0 : serverExit;
+    }
+
+    private static String adminPassword(Path file) throws IOException {
         String user = System.getenv().getOrDefault("GOCHAT_ADMIN_USER", "admin");
-        Path file = serverDir.resolve("resources/security/admin-password");
-        if (Files.exists(file)) {
-            System.out.println("Admin Center: user '" + user + "', the password generated on this server's first start,"
-                    + " kept in " + file + " (delete it for a new one).");
-            return Files.readString(file).trim();
-        }
-        SecureRandom random = new SecureRandom();
-        StringBuilder password = new StringBuilder();
-        for (int i = 0; i < 20; i++) {
-            password.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
-        }
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, password + "\n");
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the folder's own permissions apply
-        }
+        String url = "https://localhost:" + System.getenv().getOrDefault("GOCHAT_HTTPS_PORT", "9443") + "/adminCenter/";
+        boolean created = !Files.exists(file);
+        String password = DataFolder.secret(file.getParent(), file.getFileName().toString());
         System.out.println();
-        System.out.println("  Admin Center https://localhost:" + System.getenv().getOrDefault("GOCHAT_HTTPS_PORT", "9443")
-                + "/adminCenter/ : user '" + user + "', generated password " + password);
-        System.out.println("  Shown only this once (kept, readable only by you, in " + file + ").");
+        if (created && onTerminal()) {
+            System.out.println("  Admin Center " + url + " : user '" + user + "', generated password " + password);
+            System.out.println("  Shown only this once (kept, readable only by you, in " + file + ").");
+        } else {
+            System.out.println("  Admin Center " + url + " : user '" + user + "', password in " + file
+                    + " (readable only by you; delete it for a new one).");
+        }
         System.out.println("  Set GOCHAT_ADMIN_PASSWORD to choose your own.");
         System.out.println();
-        return password.toString();
+        return password;
+    }
+
+    /** Whether standard output is a terminal (from Java 22 on, System.console() exists without one too). */
+    private static boolean onTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true; // before Java 22: a console means a terminal
+        }
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
     }
 }

@@ -2,12 +2,24 @@
 # Runs two GoChat servers on this machine as one chat service, on the embedded PostgreSQL:
 #   node "a": http://localhost:9080, https 9443; it starts the embedded PostgreSQL (port 5532)
 #   node "b": http://localhost:9081, https 9444; it uses node a's PostgreSQL through GOCHAT_DB_URL
-# Both sign and verify tokens with one key (~/.gochat/jwt-signing-key.pem). Ctrl+C stops both.
+# Both use one data folder (GOCHAT_DATA_DIR, default ~/.gochat): one token signing key, one TLS
+# keystore; node b logs in to node a's database with the password node a generated there.
+# Ctrl+C stops both.
 # Usage: run-two-servers.sh <wlp dir>   (./mvnw -Prun-two package calls it)
 set -euo pipefail
 wlp=${1:?usage: run-two-servers.sh <wlp dir>}
 servers="$wlp/usr/servers"
-key=${GOCHAT_JWT_KEY:-$HOME/.gochat/jwt-signing-key.pem}
+data=${GOCHAT_DATA_DIR:-$HOME/.gochat}
+export GOCHAT_DATA_DIR="$data"
+# The keystore's password, generated once, owner-only, as the run command does.
+(umask 077 && mkdir -p "$data" && chmod 700 "$data")
+if [ -z "${GOCHAT_KEYSTORE_PASSWORD:-}" ]; then
+  if [ ! -s "$data/keystore-password" ]; then
+    (umask 077 && head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$data/keystore-password")
+  fi
+  GOCHAT_KEYSTORE_PASSWORD=$(cat "$data/keystore-password")
+  export GOCHAT_KEYSTORE_PASSWORD
+fi
 
 # Node b is a copy of the assembled server, without its logs and state.
 rm -rf "$servers/gochat-b"
@@ -21,7 +33,7 @@ stop() {
 }
 trap stop EXIT INT TERM
 
-GOCHAT_NODE_ID=a GOCHAT_JWT_KEY="$key" GOCHAT_HTTP_PORT=9080 GOCHAT_HTTPS_PORT=9443 \
+GOCHAT_NODE_ID=a GOCHAT_HTTP_PORT=9080 GOCHAT_HTTPS_PORT=9443 \
   "$wlp/bin/server" start gochat
 echo "Waiting for node a (and its embedded PostgreSQL) to be ready..."
 for _ in $(seq 1 120); do
@@ -30,8 +42,9 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 
-GOCHAT_NODE_ID=b GOCHAT_JWT_KEY="$key" GOCHAT_HTTP_PORT=9081 GOCHAT_HTTPS_PORT=9444 \
-  GOCHAT_DB_URL="jdbc:postgresql://localhost:${GOCHAT_EMBEDDED_DB_PORT:-5532}/postgres" \
+GOCHAT_NODE_ID=b GOCHAT_HTTP_PORT=9081 GOCHAT_HTTPS_PORT=9444 \
+  GOCHAT_DB_URL="jdbc:postgresql://127.0.0.1:${GOCHAT_EMBEDDED_DB_PORT:-5532}/postgres" \
+  GOCHAT_DB_PASSWORD="$(cat "$data/db-password")" \
   "$wlp/bin/server" start gochat-b
 cat <<MSG
 

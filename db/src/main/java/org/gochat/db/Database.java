@@ -27,10 +27,10 @@ public final class Database {
     }
 
     public static synchronized void ensureReady() {
+        EmbeddedDatabase.startIfNeeded(); // again after the applications stopped it (all redeployed)
         if (ready) {
             return;
         }
-        EmbeddedDatabase.startIfNeeded();
         // A server may start while its database is still starting or restarting: wait for it a while.
         long deadline = System.nanoTime() + Settings.getInt("GOCHAT_DB_STARTUP_WAIT", 60) * 1_000_000_000L;
         while (true) {

@@ -2,14 +2,7 @@ package org.gochat.web;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -19,14 +12,16 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.RSAPublicKeySpec;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.logging.Logger;
 
+import org.gochat.db.DataFolder;
 import org.gochat.db.Settings;
 
 /**
  * The RSA key that signs and verifies the server's tokens: a PKCS#8 PEM file named by
- * {@code GOCHAT_JWT_KEY} (server.xml defaults it to the server's resources/security folder),
- * created once if absent. Servers given the same file accept each other's tokens.
+ * {@code GOCHAT_JWT_KEY} (server.xml defaults it to the data folder, {@link DataFolder}),
+ * created once, owner-only, if absent. Servers given the same file accept each other's tokens.
  */
 public final class TokenKey {
 
@@ -53,9 +48,7 @@ public final class TokenKey {
         if (k == null) {
             synchronized (TokenKey.class) {
                 if (keys == null) {
-                    Path file = Path.of(Settings.get("GOCHAT_JWT_KEY")
-                            .orElseThrow(() -> new IllegalStateException("GOCHAT_JWT_KEY is not set")));
-                    keys = loadOrCreate(file);
+                    keys = loadOrCreate(file());
                 }
                 k = keys;
             }
@@ -63,21 +56,20 @@ public final class TokenKey {
         return k;
     }
 
-    /** Several servers may start at once on one machine: the first to hold the lock creates the key. */
+    /** GOCHAT_JWT_KEY, else (also when server.xml's default could not be resolved) in the data folder. */
+    private static Path file() {
+        try {
+            Optional<Path> configured = Settings.get("GOCHAT_JWT_KEY").filter(file -> !file.contains("${")).map(Path::of);
+            return configured.isPresent() ? configured.get() : DataFolder.path().resolve("jwt-signing-key.pem");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data folder (GOCHAT_DATA_DIR)", e);
+        }
+    }
+
+    /** Several servers may start at once on one machine: {@link DataFolder#readOrCreate} makes one key. */
     private static KeyPair loadOrCreate(Path file) {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            if (!Files.exists(file)) {
-                Path lockFile = dir.resolve(file.getFileName() + ".lock");
-                try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                        FileLock lock = channel.lock()) {
-                    if (!Files.exists(file)) {
-                        create(file);
-                    }
-                }
-            }
-            return read(file);
+            return parse(DataFolder.readOrCreate(file, () -> newKey(file)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the token key " + file, e);
         } catch (GeneralSecurityException e) {
@@ -85,24 +77,19 @@ public final class TokenKey {
         }
     }
 
-    private static void create(Path file) throws IOException, GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        byte[] der = generator.generateKeyPair().getPrivate().getEncoded();
-        String pem = BEGIN + "\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n" + END + "\n";
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".token-key", ".tmp");
+    private static String newKey(Path file) {
         try {
-            setOwnerOnly(tmp);
-            Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            byte[] der = generator.generateKeyPair().getPrivate().getEncoded();
+            LOG.info("Creating the token signing key " + file);
+            return BEGIN + "\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n" + END + "\n";
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
-        LOG.info("Created the token signing key " + file);
     }
 
-    private static KeyPair read(Path file) throws IOException, GeneralSecurityException {
-        String pem = Files.readString(file, StandardCharsets.US_ASCII);
+    private static KeyPair parse(String pem) throws GeneralSecurityException {
         int begin = pem.indexOf(BEGIN);
         int end = pem.indexOf(END);
         if (begin < 0 || end < begin) {
@@ -114,13 +101,5 @@ public final class TokenKey {
         RSAPublicKey publicKey = (RSAPublicKey) rsa.generatePublic(
                 new RSAPublicKeySpec(privateKey.getModulus(), privateKey.getPublicExponent()));
         return new KeyPair(publicKey, privateKey);
-    }
-
-    private static void setOwnerOnly(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system
-        }
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,21 @@ public final class LibertyServer implements AutoCloseable {
         this.env.put("GOCHAT_HTTP_PORT", String.valueOf(httpPort));
         this.env.put("GOCHAT_HTTPS_PORT", String.valueOf(httpsPort));
         this.env.putIfAbsent("GOCHAT_NODE_ID", name);
+        // Its own generated state (keystore, keys, an embedded database), never the user's ~/.gochat.
+        this.env.putIfAbsent("GOCHAT_DATA_DIR", Path.of("target/it-data", name).toAbsolutePath().toString());
+        // The same on every run: the keystore in target/it-data outlives a run.
+        this.env.putIfAbsent("GOCHAT_KEYSTORE_PASSWORD", "it-keystore-" + name);
         copyServer(WLP.resolve("usr/servers/gochat"), serverDir());
+    }
+
+    /** A fresh copy of the assembled server named {@code name}, as a new unpacking of the runnable jar is. */
+    static LibertyServer fresh(String name, Map<String, String> env) {
+        deleteServer(name);
+        return new LibertyServer(name, env);
+    }
+
+    Path dataDir() {
+        return Path.of(env.get("GOCHAT_DATA_DIR"));
     }
 
     Path serverDir() {
@@ -61,11 +76,15 @@ public final class LibertyServer implements AutoCloseable {
         return URI.create("https://localhost:" + httpsPort + path);
     }
 
-    /** TLS that trusts this server's own certificate (generated on first start in resources/security/key.p12). */
+    /** TLS that trusts this server's own certificate (generated on first start in the data folder's key.p12). */
     SSLContext tls() {
-        try (InputStream in = Files.newInputStream(serverDir().resolve("resources/security/key.p12"))) {
+        try (InputStream in = Files.newInputStream(dataDir().resolve("key.p12"))) {
             KeyStore keyStore = KeyStore.getInstance("PKCS12");
-            keyStore.load(in, env.getOrDefault("GOCHAT_KEYSTORE_PASSWORD", "gochat-keystore").toCharArray());
+            String password = env.get("GOCHAT_KEYSTORE_PASSWORD");
+            if (password.isBlank()) { // the run command generated it
+                password = Files.readString(dataDir().resolve("keystore-password")).trim();
+            }
+            keyStore.load(in, password.toCharArray());
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(keyStore);
             SSLContext context = SSLContext.getInstance("TLS");
@@ -80,12 +99,45 @@ public final class LibertyServer implements AutoCloseable {
 
     public LibertyServer start() {
         try {
-            run("start", Duration.ofMinutes(3));
-            awaitReady(Duration.ofMinutes(2));
+            run("start", Duration.ofMinutes(6));
+            awaitReady(Duration.ofMinutes(4));
             return this;
         } catch (RuntimeException e) {
             stop(); // never leave a half-started server behind
             throw e;
+        }
+    }
+
+    /** Starts the server without waiting for its applications (which may be refused to start). */
+    void launch() {
+        run("start", Duration.ofMinutes(6));
+    }
+
+    /**
+     * Runs the server as {@code ./mvnw -Prun package} does, through the run command
+     * (src/main/run/ServerRun.java, {@code bin/server run} in the foreground), output to run.out.
+     */
+    Process runCommand() {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", serverDir().resolve("lib/global/gochat-db.jar").toString(),
+                Path.of("src/main/run/ServerRun.java").toAbsolutePath().toString(), WLP.toString(), name)
+                .redirectErrorStream(true)
+                .redirectOutput(serverDir().resolve("run.out").toFile());
+        pb.environment().putAll(env);
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The server's JVM (its process id from the server's pid file). */
+    ProcessHandle process() {
+        try {
+            long pid = Long.parseLong(Files.readString(WLP.resolve("usr/servers/.pid/" + name + ".pid")).trim());
+            return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("server " + name + " is not running"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -101,17 +153,13 @@ public final class LibertyServer implements AutoCloseable {
 
     private void signal(boolean kill, Duration wait) {
         try {
-            long pid = Long.parseLong(Files.readString(WLP.resolve("usr/servers/.pid/" + name + ".pid")).trim());
-            ProcessHandle process = ProcessHandle.of(pid)
-                    .orElseThrow(() -> new IllegalStateException("server " + name + " is not running"));
+            ProcessHandle process = process();
             if (kill) {
                 process.destroyForcibly();
             } else {
                 process.destroy();
             }
             process.onExit().get(wait.toSeconds(), TimeUnit.SECONDS);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (Exception e) {
             throw new IllegalStateException("cannot signal server " + name, e);
         }
@@ -168,6 +216,20 @@ public final class LibertyServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteServer(String name) {
+        Path dir = WLP.resolve("usr/servers").resolve(name);
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -66,8 +66,8 @@ class OrderlyStopIT {
         }
     }
 
-    /** Sends until the socket refuses; returns how many sends went out. */
-    private static int sendUntilClosed(Socket s) {
+    /** Sends about 50 messages a second until the socket refuses; returns how many sends went out. */
+    static int sendUntilClosed(Socket s) {
         int n = 0;
         try {
             while (n < 5_000) {
