@@ -23,8 +23,9 @@ import org.gochat.web.ProblemException;
 /**
  * The rules of the WebSocket handshake, applied before the upgrade so that a refusal is a plain
  * HTTP answer (problem+json): no valid token 401, a foreign {@code Origin} 403, an unknown room
- * 404, a bad {@code since} 400, a user with all their connections open 429. The verified caller travels to the endpoint as the request's
- * principal (see {@link ChatEndpoint.Handshake}).
+ * 404, a bad {@code since} 400, a user with all their connections open 429 (see {@link UserLimits}).
+ * The verified caller travels to the endpoint as the request's principal (see
+ * {@link ChatEndpoint.Handshake}).
  */
 @WebFilter(urlPatterns = "/ws/joinRoom/*")
 public class JoinRoomFilter extends HttpFilter {
