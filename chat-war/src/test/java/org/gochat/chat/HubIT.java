@@ -266,7 +266,7 @@ class HubIT {
         String padding = "p".repeat(3000);
         WsClient fast = join(room, 1, null, true);
         WsClient slow = join(room, 2, null, false);
-        var closed = metrics.counter("gochat.ws.slowConsumersClosed");
+        var closed = metrics.getCounter(new MetricID("gochat.ws.slowConsumersClosed"));
         long closedBefore = closed.getCount();
         // Resume the stalled client as soon as the hub gives up on it, so that its close frame gets through.
         Thread watcher = started(() -> {

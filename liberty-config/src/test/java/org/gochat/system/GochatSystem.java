@@ -33,6 +33,11 @@ public final class GochatSystem implements BeforeAllCallback {
         return running.server;
     }
 
+    /** The server's answer to {@code /metrics?scope=application} once ready, before any test's traffic. */
+    static Http.Response metricsAtStart() {
+        return running.metricsAtStart;
+    }
+
     /**
      * The environment of the system server, for any further server of the same system: the same
      * database, token key and administrator, a low password-hash cost so tests do not wait on
@@ -58,17 +63,21 @@ public final class GochatSystem implements BeforeAllCallback {
 
     private static synchronized Running start() {
         TestPostgres postgres = new TestPostgres(Path.of("target/it-pgdata")).start();
+        LibertyServer server = null;
         try {
-            LibertyServer server = new LibertyServer("gochat-it", environment(postgres)).start();
-            running = new Running(postgres, server);
+            server = new LibertyServer("gochat-it", environment(postgres)).start();
+            running = new Running(postgres, server, MetricsIT.applicationMetrics(server));
             return running;
         } catch (RuntimeException e) {
+            if (server != null) {
+                server.stop();
+            }
             postgres.stop();
             throw e;
         }
     }
 
-    private record Running(TestPostgres postgres, LibertyServer server) implements CloseableResource {
+    private record Running(TestPostgres postgres, LibertyServer server, Http.Response metricsAtStart) implements CloseableResource {
         @Override
         public void close() {
             try {

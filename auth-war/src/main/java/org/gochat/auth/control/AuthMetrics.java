@@ -6,11 +6,22 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.annotation.Metric;
 
-/** The auth service's counters, created when the application starts so each is exported from 0. */
+/**
+ * Every metric of the auth service, in one place, registered when the application starts so each
+ * is exported (counters at 0) before its first event.
+ */
 @ApplicationScoped
 public class AuthMetrics {
+
+    @Inject
+    MetricRegistry registry;
+
+    @Inject
+    Passwords passwords;
 
     @Inject
     @Metric(name = "gochat.logins.failed", absolute = true, description = "Logins refused for a wrong email or password")
@@ -31,8 +42,12 @@ public class AuthMetrics {
             description = "Registrations and logins refused with 429: their client address had its hashes in progress already")
     Counter hashClientLimited;
 
+    /** Observing the start creates the bean, and so registers its counters; the gauge is registered here. */
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        // observing the start creates the bean, and so registers its counters
+        passwords.queueDepth(); // creates the hashing pool now, never on a scrape of the gauge
+        registry.gauge(Metadata.builder().withName("gochat.passwordHash.queueDepth")
+                .withDescription("Password hashes waiting for a hashing thread").build(),
+                passwords, Passwords::queueDepth);
     }
 
     public void loginFailed() {

@@ -23,8 +23,6 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.metrics.MetricUnits;
-import org.eclipse.microprofile.metrics.annotation.Gauge;
 import org.gochat.db.Settings;
 import org.gochat.web.ProblemException;
 
@@ -105,9 +103,7 @@ public class Passwords {
         }
     }
 
-    /** Hashes waiting for a thread now. */
-    @Gauge(name = "gochat.passwordHash.queueDepth", absolute = true, unit = MetricUnits.NONE,
-            description = "Password hashes waiting for a hashing thread")
+    /** Hashes waiting for a thread now (a metric, see {@link AuthMetrics}). */
     public int queueDepth() {
         return pool.getQueue().size();
     }

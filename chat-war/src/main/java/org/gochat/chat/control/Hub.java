@@ -31,7 +31,6 @@ import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
 
 import org.eclipse.microprofile.metrics.Counter;
-import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.gochat.chat.entity.ChatError;
 import org.gochat.chat.entity.ChatMessage;
 import org.gochat.db.Bus;
@@ -98,7 +97,7 @@ public class Hub {
     UserLimits userLimits;
 
     @Inject
-    MetricRegistry metrics;
+    ChatMetrics metrics;
 
     /**
      * Sends to connections (their outbound queues' drains), on a pool of managed threads. Each
@@ -136,11 +135,9 @@ public class Hub {
         // Unbounded queue: the pool runs exactly its core size of threads, which the stand-ins adjust.
         sendPool = new ThreadPoolExecutor(sendThreads, sendThreads + MAX_STAND_INS, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), threadFactory);
-        delivered = metrics.counter("gochat.messages.delivered");
-        slowConsumersClosed = metrics.counter("gochat.ws.slowConsumersClosed");
-        metrics.gauge("gochat.ws.sessions", connections, Set::size);
-        metrics.gauge("gochat.ws.rooms", rooms, Map::size); // rooms with members on this server
-        metrics.gauge("gochat.ws.sendThreads", sendPool, ThreadPoolExecutor::getPoolSize);
+        delivered = metrics.delivered();
+        slowConsumersClosed = metrics.slowConsumersClosed();
+        metrics.hubGauges(connections, rooms, sendPool);
         try {
             presence.clear();
         } catch (SQLException e) {

@@ -21,7 +21,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.metrics.Counter;
-import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.gochat.chat.entity.ChatError;
 import org.gochat.chat.entity.ChatMessage;
 import org.gochat.db.Database;
@@ -53,14 +52,14 @@ public class MessageStore {
     ManagedExecutorService executor;
 
     @Inject
-    MetricRegistry metrics;
+    ChatMetrics metrics;
 
     private Counter stored;
     private final Map<String, Drain<Draft>> waiting = new ConcurrentHashMap<>();
 
     @PostConstruct
     void init() {
-        stored = metrics.counter("gochat.messages.stored");
+        stored = metrics.stored();
     }
 
     /** Queues a message for its room's next batch; {@code FULL} when the database cannot keep up. */

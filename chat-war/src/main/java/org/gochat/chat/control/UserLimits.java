@@ -6,12 +6,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.Initialized;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.metrics.Counter;
-import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.gochat.db.Settings;
 
 /**
@@ -38,7 +35,7 @@ public class UserLimits {
     private static final int CREATORS_BEFORE_PRUNING = 10_000;
 
     @Inject
-    MetricRegistry metrics;
+    ChatMetrics metrics;
 
     private int maxConnections;
     private int messagesPerSecond;
@@ -54,14 +51,9 @@ public class UserLimits {
         maxConnections = Settings.getInt("GOCHAT_WS_USER_CONNECTIONS", 20);
         messagesPerSecond = Settings.getInt("GOCHAT_WS_USER_RATE", Settings.getInt("GOCHAT_WS_RATE", 100));
         roomsPerMinute = Settings.getInt("GOCHAT_ROOMS_PER_MINUTE", 10);
-        connectionsRefused = metrics.counter("gochat.ws.connectionsRefused");
-        rateLimited = metrics.counter("gochat.ws.rateLimited");
-        roomsCreateLimited = metrics.counter("gochat.rooms.createLimited");
-    }
-
-    /** Created with the application, so that its metrics exist from the start. */
-    void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        // init() has run
+        connectionsRefused = metrics.connectionsRefused();
+        rateLimited = metrics.rateLimited();
+        roomsCreateLimited = metrics.roomsCreateLimited();
     }
 
     /**

@@ -1,0 +1,92 @@
+package org.gochat.chat.control;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.Function;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+
+/**
+ * Every metric of the chat service, in one place. The counters are registered when the application
+ * starts, the gauges when the hub starts (which is then too), so each is exported (at zero) before
+ * its first event and dashboards and alerts work from the start.
+ */
+@ApplicationScoped
+public class ChatMetrics {
+
+    @Inject
+    MetricRegistry registry;
+
+    private Counter stored;
+    private Counter delivered;
+    private Counter slowConsumersClosed;
+    private Counter connectionsRefused;
+    private Counter rateLimited;
+    private Counter roomsCreateLimited;
+
+    @PostConstruct
+    void register() {
+        stored = counter("gochat.messages.stored", "Chat messages stored");
+        delivered = counter("gochat.messages.delivered", "Frames of chat messages sent to connections");
+        slowConsumersClosed = counter("gochat.ws.slowConsumersClosed",
+                "Connections closed with 1013 because they could not keep up");
+        connectionsRefused = counter("gochat.ws.connectionsRefused",
+                "Handshakes refused with 429: the user had all of their connections open");
+        rateLimited = counter("gochat.ws.rateLimited", "Messages refused by a connection's or a user's rate");
+        roomsCreateLimited = counter("gochat.rooms.createLimited", "Room creations refused with 429 by a user's rate");
+    }
+
+    /** Creates this bean, and so registers the counters, when the application starts. */
+    void atStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // @PostConstruct did the work
+    }
+
+    /** The hub's gauges, read from its own collections and send pool. */
+    void hubGauges(Set<?> connections, Map<?, ?> rooms, ThreadPoolExecutor sendPool) {
+        gauge("gochat.ws.sessions", "WebSocket connections open on this server", connections, Set::size);
+        gauge("gochat.ws.rooms", "Rooms with members on this server", rooms, Map::size);
+        gauge("gochat.ws.sendThreads", "Threads of the pool that sends to connections", sendPool,
+                ThreadPoolExecutor::getPoolSize);
+    }
+
+    Counter stored() {
+        return stored;
+    }
+
+    Counter delivered() {
+        return delivered;
+    }
+
+    Counter slowConsumersClosed() {
+        return slowConsumersClosed;
+    }
+
+    Counter connectionsRefused() {
+        return connectionsRefused;
+    }
+
+    Counter rateLimited() {
+        return rateLimited;
+    }
+
+    Counter roomsCreateLimited() {
+        return roomsCreateLimited;
+    }
+
+    private Counter counter(String name, String description) {
+        return registry.counter(Metadata.builder().withName(name).withDescription(description).build());
+    }
+
+    private <T> void gauge(String name, String description, T state, Function<T, Integer> value) {
+        registry.gauge(Metadata.builder().withName(name).withDescription(description).build(), state, value);
+    }
+}
