@@ -67,6 +67,11 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(413, "Content Too Large", detail);
     }
 
+    /** 426 with {@code Upgrade: websocket}, the one protocol GoChat switches to. */
+    public static ProblemException upgradeRequired(String detail) {
+        return new ProblemException(426, "Upgrade Required", detail);
+    }
+
     public static ProblemException tooManyRequests(String detail, long retryAfterSeconds) {
         return new ProblemException(429, "Too Many Requests", detail, null, retryAfterSeconds, null);
     }
@@ -88,11 +93,17 @@ public class ProblemException extends RuntimeException {
         return retryAfterSeconds;
     }
 
-    /** The headers that go with the problem: {@code WWW-Authenticate} on 401, {@code Retry-After}, {@code Allow}. */
+    /**
+     * The headers that go with the problem: {@code WWW-Authenticate} on 401, {@code Upgrade} on 426,
+     * {@code Retry-After}, {@code Allow}.
+     */
     public Map<String, String> headers() {
         Map<String, String> headers = new LinkedHashMap<>();
         if (status == 401) {
             headers.put("WWW-Authenticate", "Bearer");
+        }
+        if (status == 426) {
+            headers.put("Upgrade", "websocket");
         }
         if (retryAfterSeconds != null) {
             headers.put("Retry-After", retryAfterSeconds.toString());

@@ -93,7 +93,7 @@ public class AuthResource {
         List<Problem.FieldError> errors = new ArrayList<>();
         String email = field(body, "email", errors);
         String password = field(body, "password", errors);
-        if (email != null && email.length() > MAX_EMAIL) {
+        if (email != null && email.codePointCount(0, email.length()) > MAX_EMAIL) {
             errors.add(new Problem.FieldError("email", "at most " + MAX_EMAIL + " characters"));
         }
         if (password != null && password.codePointCount(0, password.length()) > MAX_PASSWORD) {

@@ -2,6 +2,7 @@ package org.gochat.chat.boundary;
 
 import java.io.IOException;
 import java.security.Principal;
+import java.util.Arrays;
 
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
@@ -23,7 +24,9 @@ import org.gochat.web.ProblemException;
 /**
  * The rules of the WebSocket handshake, applied before the upgrade so that a refusal is a plain
  * HTTP answer (problem+json): no valid token 401, a foreign {@code Origin} 403, an unknown room
- * 404, a bad {@code since} 400, a user with all their connections open 429 (see {@link UserLimits}).
+ * 404, a bad {@code since} 400, a request that passes these but asks for no upgrade 426 (the
+ * container would answer it with a bare 404), and a user with all their connections open 429 (see
+ * {@link UserLimits}).
  * The verified caller travels to the endpoint as the request's principal (see
  * {@link ChatEndpoint.Handshake}).
  */
@@ -61,6 +64,9 @@ public class JoinRoomFilter extends HttpFilter {
                 throw ProblemException.notFound("No room " + roomId + ".");
             }
             ChatEndpoint.since(request.getParameter("since"));
+            if (!asksForWebSocket(request)) {
+                throw ProblemException.upgradeRequired("Join a room with a WebSocket handshake (Upgrade: websocket).");
+            }
             limits.openConnection(principal.caller().id()).ifPresent(seconds -> {
                 throw ProblemException.tooManyRequests("You have as many chat connections open as one user may.", seconds);
             });
@@ -81,5 +87,10 @@ public class JoinRoomFilter extends HttpFilter {
                 limits.connectionClosed(principal.caller().id());
             }
         }
+    }
+
+    private static boolean asksForWebSocket(HttpServletRequest request) {
+        String upgrade = request.getHeader("Upgrade");
+        return upgrade != null && Arrays.stream(upgrade.split(",")).anyMatch(p -> p.trim().equalsIgnoreCase("websocket"));
     }
 }
