@@ -226,11 +226,12 @@ final class EmbeddedDatabase {
         }
     }
 
-    /** A cluster made before the password existed trusted every local connection: refuse to run it. */
+    /** A cluster without its password file: made by an earlier GoChat that trusted every local connection. */
     private static void requirePassword(Path pgdata) throws IOException {
         if (Files.exists(pgdata.resolve("PG_VERSION")) && !Files.exists(pgdata.getParent().resolve("db-password"))) {
-            throw new IllegalStateException("the embedded database in " + pgdata + " was created without a password (by an"
-                    + " earlier GoChat, trusting every local user); move it away or delete it, and a new one is created");
+            throw new IllegalStateException("the embedded database in " + pgdata + " has no password in db-password beside"
+                    + " it (an earlier GoChat made it trusting every local user, or the file was deleted); move it away or"
+                    + " delete it, and a new one is created");
         }
     }
 
