@@ -13,6 +13,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntFunction;
 
@@ -35,13 +37,30 @@ final class Bench implements AutoCloseable {
     final HttpClient client = HttpClient.newHttpClient();
 
     Bench(String name) throws IOException {
+        this(name, Map.of());
+    }
+
+    /** {@code env} adds to (or overrides) the system servers' environment. */
+    Bench(String name, Map<String, String> env) throws IOException {
         data = Files.createTempDirectory("gochat-" + name);
         postgres = new TestPostgres(data).start();
         try {
-            server = new LibertyServer("gochat-" + name, GochatSystem.environment(postgres)).start();
+            Map<String, String> environment = new HashMap<>(GochatSystem.environment(postgres));
+            environment.putAll(env);
+            server = new LibertyServer("gochat-" + name, environment).start();
         } catch (RuntimeException e) {
             postgres.stop();
             throw e;
+        }
+    }
+
+    /** A benchmark's {@code key=value} arguments, as system properties. */
+    static void settings(String[] args) {
+        for (String arg : String.join(" ", args).trim().split("\\s+")) {
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                System.setProperty(arg.substring(0, eq), arg.substring(eq + 1));
+            }
         }
     }
 

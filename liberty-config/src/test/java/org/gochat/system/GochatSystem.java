@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtensionContext.Store.CloseableResource;
 public final class GochatSystem implements BeforeAllCallback {
 
     /** The Admin Center administrator's password of this run (the server has no default). */
-    static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
+    public static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
 
     private static Running running;
 
@@ -45,8 +45,13 @@ public final class GochatSystem implements BeforeAllCallback {
      * and one extra allowed WebSocket origin.
      */
     public static Map<String, String> environment(TestPostgres postgres) {
+        return environment(postgres.jdbcUrl());
+    }
+
+    /** The same environment for a server on the PostgreSQL at {@code jdbcUrl} (user and password postgres). */
+    public static Map<String, String> environment(String jdbcUrl) {
         return Map.of(
-                "GOCHAT_DB_URL", postgres.jdbcUrl(),
+                "GOCHAT_DB_URL", jdbcUrl,
                 "GOCHAT_DB_USER", "postgres",
                 "GOCHAT_DB_PASSWORD", "postgres",
                 "GOCHAT_JWT_KEY", jwtKey().toString(),

@@ -132,7 +132,7 @@ public final class LibertyServer implements AutoCloseable {
     }
 
     /** The server's JVM (its process id from the server's pid file). */
-    ProcessHandle process() {
+    public ProcessHandle process() {
         try {
             long pid = Long.parseLong(Files.readString(WLP.resolve("usr/servers/.pid/" + name + ".pid")).trim());
             return ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("server " + name + " is not running"));

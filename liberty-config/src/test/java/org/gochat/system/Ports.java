@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 
-final class Ports {
+/** Free TCP ports for the servers and databases of tests and benchmarks. */
+public final class Ports {
 
     private Ports() {
     }
 
     /** A TCP port that nothing listens on right now. */
-    static int free() {
+    public static int free() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
