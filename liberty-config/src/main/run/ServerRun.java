@@ -1,7 +1,10 @@
 import java.io.Console;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +50,8 @@ public class ServerRun {
         if (isBlank(env.get("GOCHAT_ADMIN_PASSWORD"))) {
             env.put("GOCHAT_ADMIN_PASSWORD", adminPassword(data.resolve("admin-password")));
         }
+        Path messages = wlp.resolve("usr/servers").resolve(server).resolve("logs/messages.log");
+        Object previousLog = fileKey(messages);
         Process process = run.start();
         // A stop of this launcher (SIGTERM, Ctrl+C) stops the server in order, waits for it, and ends
         // as the server did: a server stopped on request is a success.
@@ -60,11 +65,51 @@ public class ServerRun {
                 Thread.currentThread().interrupt();
             }
         }));
+        if (awaitStarted(process, messages, previousLog)) {
+            System.out.println(whereItIs());
+        }
         System.exit(exitCode(process.waitFor()));
     }
 
     private static int exitCode(int serverExit) {
         return serverExit == STOPPED_BY_SIGINT || serverExit == STOPPED_BY_SIGTERM ? 0 : serverExit;
+    }
+
+    /** The one line that tells where GoChat is, once its three services have started. */
+    static String whereItIs() {
+        String httpPort = System.getenv().getOrDefault("GOCHAT_HTTP_PORT", "9080");
+        String httpsPort = System.getenv().getOrDefault("GOCHAT_HTTPS_PORT", "9443");
+        String base = "-1".equals(httpPort) ? "https://localhost:" + httpsPort : "http://localhost:" + httpPort;
+        return "GoChat is ready: browser client " + base + "/chat/app/ , API docs " + base + "/openapi/ui/ ,"
+                + " Admin Center https://localhost:" + httpsPort + "/adminCenter/  (Ctrl+C stops it)";
+    }
+
+    /**
+     * Waits until this start's messages.log (a new file: Liberty moves the previous one aside) says
+     * that the three services started (CWWKZ0001I); false if the server ended first.
+     */
+    private static boolean awaitStarted(Process process, Path messages, Object previousLog) throws Exception {
+        List<String> services = List.of("auth", "user", "chat");
+        while (process.isAlive()) {
+            Object key = fileKey(messages);
+            if (key != null && !key.equals(previousLog)) {
+                String log = Files.readString(messages, StandardCharsets.ISO_8859_1);
+                if (services.stream().allMatch(app -> log.contains("CWWKZ0001I: Application " + app + " started"))) {
+                    return true;
+                }
+            }
+            Thread.sleep(500);
+        }
+        return false;
+    }
+
+    private static Object fileKey(Path file) {
+        try {
+            Object key = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            return key != null ? key : Files.getLastModifiedTime(file); // no file keys (Windows): the file's age tells
+        } catch (IOException e) {
+            return null; // not there (yet)
+        }
     }
 
     private static String adminPassword(Path file) throws IOException {

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -265,17 +264,11 @@ public final class ChatBenchmark {
             return m.group(1);
         }
 
-        /** The chat service's own metrics; {@code /metrics} is for the administrator. */
-        String metrics() throws Exception {
-            String credentials = Base64.getEncoder()
-                    .encodeToString(("admin:" + GochatSystem.ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(nodes.get(0).uri("/metrics?scope=application"))
-                    .header("Authorization", "Basic " + credentials).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                return "server metrics: /metrics answered " + r.statusCode();
-            }
+        /** The chat service's own metrics; {@code /metrics} is for the administrator, over HTTPS. */
+        String metrics() {
             StringBuilder b = new StringBuilder("server metrics:");
-            r.body().lines().filter(l -> l.startsWith("gochat_")).forEach(l -> b.append("\n  ").append(l));
+            nodes.get(0).metrics("?scope=application").lines().filter(l -> l.startsWith("gochat_"))
+                    .forEach(l -> b.append("\n  ").append(l));
             return b.toString();
         }
 

@@ -33,13 +33,15 @@ public final class LibertyServer implements AutoCloseable {
 
     private final String name;
     private final Map<String, String> env = new HashMap<>();
-    final int httpPort = Ports.free();
+    /** The plain-HTTP port, or -1 when {@code env} turns plain HTTP off. */
+    final int httpPort;
     final int httpsPort = Ports.free();
 
-    /** A server named {@code name}, laid out from the assembled one; {@code env} adds to the ports. */
+    /** A server named {@code name}, laid out from the assembled one; {@code env} adds to the free ports it gets. */
     public LibertyServer(String name, Map<String, String> env) {
         this.name = name;
         this.env.putAll(env);
+        this.httpPort = "-1".equals(env.get("GOCHAT_HTTP_PORT")) ? -1 : Ports.free();
         this.env.put("GOCHAT_HTTP_PORT", String.valueOf(httpPort));
         this.env.put("GOCHAT_HTTPS_PORT", String.valueOf(httpsPort));
         this.env.putIfAbsent("GOCHAT_NODE_ID", name);
@@ -74,6 +76,22 @@ public final class LibertyServer implements AutoCloseable {
 
     URI httpsUri(String path) {
         return URI.create("https://localhost:" + httpsPort + path);
+    }
+
+    /** The body of {@code /metrics} plus {@code query}, read over HTTPS as the administrator (it answers no one else). */
+    public String metrics(String query) {
+        Http.Response response = metricsAnswer(query);
+        if (response.status() != 200) {
+            throw new IllegalStateException("/metrics" + query + " answered " + response.status() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    /** The answer to {@code /metrics} plus {@code query}, asked over HTTPS as the administrator. */
+    Http.Response metricsAnswer(String query) {
+        HttpClient client = HttpClient.newBuilder().sslContext(tls()).build();
+        return Http.send(client, HttpRequest.newBuilder(httpsUri("/metrics" + query)).header("Authorization",
+                Http.basic(env.getOrDefault("GOCHAT_ADMIN_USER", "admin"), env.get("GOCHAT_ADMIN_PASSWORD"))));
     }
 
     /** TLS that trusts this server's own certificate (generated on first start in the data folder's key.p12). */
@@ -174,19 +192,21 @@ public final class LibertyServer implements AutoCloseable {
         stop();
     }
 
-    /** Waits until {@code /health/ready} answers 200. */
+    /** Waits until {@code /health/ready} answers 200 (over HTTPS when plain HTTP is off). */
     void awaitReady(Duration timeout) {
-        HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(uri("/health/ready")).build(),
+                boolean https = httpPort < 0;
+                HttpClient client = https ? HttpClient.newBuilder().sslContext(tls()).build() : HttpClient.newHttpClient();
+                URI ready = https ? httpsUri("/health/ready") : uri("/health/ready");
+                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(ready).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
                 }
-            } catch (IOException e) {
-                // not listening yet
+            } catch (IOException | UncheckedIOException e) {
+                // not listening yet, or (HTTPS) its keystore not yet written
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
@@ -220,7 +240,11 @@ public final class LibertyServer implements AutoCloseable {
     }
 
     private static void deleteServer(String name) {
-        Path dir = WLP.resolve("usr/servers").resolve(name);
+        deleteTree(WLP.resolve("usr/servers").resolve(name));
+    }
+
+    /** Deletes {@code dir} and everything in it, if it exists. */
+    static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
