@@ -123,16 +123,16 @@ class TokensIT {
 
     @Test
     void passwordHashesAreSaltedPbkdf2WithTheirParameters() {
-        String hash = join(passwords.hash("correct horse battery"));
+        String hash = join(passwords.hash("correct horse battery", 0));
         String[] parts = hash.split("\\$");
         assertEquals("pbkdf2-sha256", parts[0]);
         assertTrue(Integer.parseInt(parts[1]) >= 600_000, hash);
         assertEquals(16, Base64.getDecoder().decode(parts[2]).length);
         assertEquals(32, Base64.getDecoder().decode(parts[3]).length);
 
-        assertEquals(new Passwords.Check(true, null), join(passwords.check("correct horse battery", hash)));
-        assertEquals(new Passwords.Check(false, null), join(passwords.check("correct horse batterz", hash)));
-        assertNotEquals(hash, join(passwords.hash("correct horse battery")));
+        assertEquals(new Passwords.Check(true, null), join(passwords.check("correct horse battery", hash, 0)));
+        assertEquals(new Passwords.Check(false, null), join(passwords.check("correct horse batterz", hash, 0)));
+        assertNotEquals(hash, join(passwords.hash("correct horse battery", 0)));
         assertFalse(passwords.isOutdated(hash));
     }
 
@@ -141,14 +141,14 @@ class TokensIT {
         String weak = "pbkdf2-sha256$1000$" + hashOf("secret password", 1000);
         assertTrue(passwords.isOutdated(weak));
 
-        Passwords.Check check = join(passwords.check("secret password", weak));
+        Passwords.Check check = join(passwords.check("secret password", weak, 0));
         assertTrue(check.matches());
         assertTrue(check.upgradedHash().startsWith("pbkdf2-sha256$600000$"), check.upgradedHash());
-        assertTrue(join(passwords.check("secret password", check.upgradedHash())).matches());
+        assertTrue(join(passwords.check("secret password", check.upgradedHash(), 0)).matches());
 
-        assertEquals(new Passwords.Check(false, null), join(passwords.check("secret passwore", weak)));
-        assertEquals(new Passwords.Check(false, null), join(passwords.check("secret password", "garbage")));
-        assertEquals(new Passwords.Check(false, null), join(passwords.check("secret password", null)));
+        assertEquals(new Passwords.Check(false, null), join(passwords.check("secret passwore", weak, 0)));
+        assertEquals(new Passwords.Check(false, null), join(passwords.check("secret password", "garbage", 0)));
+        assertEquals(new Passwords.Check(false, null), join(passwords.check("secret password", null, 0)));
     }
 
     @Test
@@ -162,7 +162,7 @@ class TokensIT {
 
         String upgraded = storedHash(email);
         assertTrue(upgraded.startsWith("pbkdf2-sha256$600000$"), upgraded);
-        assertTrue(join(passwords.check("secret password", upgraded)).matches());
+        assertTrue(join(passwords.check("secret password", upgraded, 0)).matches());
         join(sessions.login(email, "secret password", "198.51.100.7"));
         assertEquals(upgraded, storedHash(email));
     }

@@ -6,17 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -132,8 +142,8 @@ class AuthIT {
         LoopbackClient client = LoopbackClient.fresh();
         ExecutorService pool = Executors.newFixedThreadPool(20);
         try {
-            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-            List<Future<Http.Response>> answers = new java.util.ArrayList<>();
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Http.Response>> answers = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 answers.add(pool.submit(() -> {
                     go.await();
@@ -143,7 +153,7 @@ class AuthIT {
             go.countDown();
             int unauthorized = 0;
             for (Future<Http.Response> answer : answers) {
-                Http.Response r = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                Http.Response r = answer.get(60, TimeUnit.SECONDS);
                 if (r.status() == 401) {
                     unauthorized++;
                 } else {
@@ -233,6 +243,8 @@ class AuthIT {
                 }
             }).sorted().toList();
             assertEquals(List.of(201, 409, 409, 409, 409, 409), statuses);
+            assertNoIncidentReportOf("The username is taken.");
+            assertNoIncidentReportOf("The email is already registered.");
         } finally {
             pool.shutdownNow();
         }
@@ -291,7 +303,7 @@ class AuthIT {
      * U+0130, that Java's toLowerCase turns into {@code count} different strings.
      */
     static List<String> spellings(String email, int count) {
-        List<String> spellings = new java.util.ArrayList<>();
+        List<String> spellings = new ArrayList<>();
         for (int mask = 0; spellings.size() < count; mask++) {
             StringBuilder spelling = new StringBuilder();
             int i = 0;
@@ -301,7 +313,7 @@ class AuthIT {
             }
             spellings.add(spelling.toString());
         }
-        assertEquals(count, spellings.stream().map(e -> e.toLowerCase(java.util.Locale.ROOT)).distinct().count(), spellings::toString);
+        assertEquals(count, spellings.stream().map(e -> e.toLowerCase(Locale.ROOT)).distinct().count(), spellings::toString);
         return spellings;
     }
 
@@ -309,6 +321,22 @@ class AuthIT {
         assertProblem(r, 429);
         long retryAfter = Long.parseLong(r.header("Retry-After"));
         assertTrue(retryAfter >= 1 && retryAfter <= Duration.ofMinutes(15).toSeconds(), "Retry-After " + retryAfter);
+    }
+
+    /**
+     * A refusal is an answer, not an incident: no report the server wrote during this run mentions it
+     * (the server writes a report for the first exception of a kind only, so all of them are read).
+     */
+    private static void assertNoIncidentReportOf(String detail) throws IOException {
+        long sinceMillis = ManagementFactory.getRuntimeMXBean().getStartTime();
+        Path ffdc = GochatSystem.server().serverDir().resolve("logs/ffdc");
+        if (Files.isDirectory(ffdc)) {
+            try (Stream<Path> files = Files.list(ffdc)) {
+                for (Path file : (Iterable<Path>) files.filter(f -> f.toFile().lastModified() >= sinceMillis)::iterator) {
+                    assertFalse(Files.readString(file, StandardCharsets.ISO_8859_1).contains(detail), file + " reports a 409");
+                }
+            }
+        }
     }
 
     static Http.Response register(String username, String email, String password) {

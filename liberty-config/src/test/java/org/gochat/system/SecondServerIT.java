@@ -169,8 +169,8 @@ class SecondServerIT {
 
     /**
      * One address floods registrations of a taken email (each would cost a hash before its 409):
-     * beyond its hashes in progress it gets 429 at once, and another client's login, queued behind at
-     * most those, is answered within 2 s.
+     * beyond its hashes in progress it gets 429 at once, and another client's login, queued ahead of
+     * the flood's second hash, is answered within 2 s.
      */
     @Test
     @Order(5)

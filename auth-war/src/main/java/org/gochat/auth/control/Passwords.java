@@ -4,14 +4,15 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import javax.crypto.SecretKeyFactory;
@@ -35,7 +36,9 @@ import org.gochat.web.ProblemException;
  * <p>Hashing is slow on purpose, so it runs on a pool of its own, never on the request threads:
  * {@code GOCHAT_PASSWORD_HASH_THREADS} threads (default: one less than the processors, at least
  * one) and a queue of {@code GOCHAT_PASSWORD_HASH_QUEUE} (64). When both are full the request gets
- * 503 at once: a flood of logins cannot take the server's threads or its other routes.
+ * 503 at once: a flood of logins cannot take the server's threads or its other routes. The queue
+ * hands out the hash of lowest rank first, in arrival order among equal ranks (see
+ * {@link ClientHashes} for what a rank is).
  */
 @ApplicationScoped
 public class Passwords {
@@ -52,6 +55,7 @@ public class Passwords {
     @Resource
     ManagedThreadFactory threadFactory;
 
+    private final AtomicLong submitted = new AtomicLong();
     private int iterations;
     private ThreadPoolExecutor pool;
     /** Checked when the email is unknown, so that takes as long as a wrong password. */
@@ -66,7 +70,7 @@ public class Passwords {
         int threads = Math.max(1, Settings.getInt("GOCHAT_PASSWORD_HASH_THREADS",
                 Runtime.getRuntime().availableProcessors() - 1));
         int queue = Settings.getInt("GOCHAT_PASSWORD_HASH_QUEUE", 64);
-        BlockingQueue<Runnable> waiting = queue > 0 ? new ArrayBlockingQueue<>(queue) : new SynchronousQueue<>();
+        BlockingQueue<Runnable> waiting = queue > 0 ? new RankedQueue(queue) : new SynchronousQueue<>();
         pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, waiting, threadFactory,
                 new ThreadPoolExecutor.AbortPolicy());
         dummy = hashNow(Long.toHexString(RANDOM.nextLong()));
@@ -77,17 +81,18 @@ public class Passwords {
         pool.shutdownNow();
     }
 
-    /** A new salted hash of the password with the configured parameters. */
-    public CompletionStage<String> hash(String password) {
-        return submit(() -> hashNow(password));
+    /** A new salted hash of the password with the configured parameters, queued with the given rank. */
+    public CompletionStage<String> hash(String password, int rank) {
+        return submit(rank, () -> hashNow(password));
     }
 
     /**
      * Checks the password against a stored hash (null: an account that does not exist, which
      * matches nothing but takes as long); a match with an outdated hash also brings a new one.
+     * Queued with the given rank.
      */
-    public CompletionStage<Check> check(String password, String stored) {
-        return submit(() -> {
+    public CompletionStage<Check> check(String password, String stored, int rank) {
+        return submit(rank, () -> {
             boolean matches = matches(password, stored == null ? dummy : stored) && stored != null;
             return new Check(matches, matches && isOutdated(stored) ? hashNow(password) : null);
         });
@@ -108,12 +113,48 @@ public class Passwords {
         return pool.getQueue().size();
     }
 
-    private <T> CompletionStage<T> submit(Supplier<T> task) {
+    private <T> CompletionStage<T> submit(int rank, Supplier<T> task) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         try {
-            return CompletableFuture.supplyAsync(task, pool);
+            pool.execute(new Ranked(rank, submitted.getAndIncrement(), () -> {
+                try {
+                    result.complete(task.get());
+                } catch (RuntimeException | Error e) {
+                    result.completeExceptionally(e);
+                }
+            }));
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(
                     ProblemException.unavailable("Too many sign-ins at once; try again shortly.", 1));
+        }
+        return result;
+    }
+
+    /** A hashing task: lower ranks first, then in the order submitted. */
+    private record Ranked(int rank, long order, Runnable task) implements Runnable, Comparable<Ranked> {
+        @Override
+        public void run() {
+            task.run();
+        }
+
+        @Override
+        public int compareTo(Ranked other) {
+            return rank != other.rank ? Integer.compare(rank, other.rank) : Long.compare(order, other.order);
+        }
+    }
+
+    /** A priority queue that holds at most {@code capacity} tasks: the pool refuses the next. */
+    private static final class RankedQueue extends PriorityBlockingQueue<Runnable> {
+        private static final long serialVersionUID = 1L;
+        private final int capacity;
+
+        RankedQueue(int capacity) {
+            this.capacity = capacity;
+        }
+
+        @Override
+        public synchronized boolean offer(Runnable task) {
+            return size() < capacity && super.offer(task);
         }
     }
 

@@ -56,7 +56,7 @@ public class Sessions {
      * the client address has its hashes in progress already.
      */
     public CompletionStage<Session> register(String username, String email, String password, String client) {
-        return clientHashes.limit(client, () -> passwords.hash(password)).thenApply(hash -> {
+        return clientHashes.limit(client, rank -> passwords.hash(password, rank)).thenApply(hash -> {
             Account account = accounts.create(username, email, hash);
             return new Session(account, Tokens.issue(account.getId(), account.getUsername()));
         });
@@ -78,7 +78,7 @@ public class Sessions {
         CompletionStage<Passwords.Check> checked;
         try {
             checked = after(attempt.delayNanos())
-                    .thenCompose(ignored -> clientHashes.limit(client, () -> passwords.check(password, stored)));
+                    .thenCompose(ignored -> clientHashes.limit(client, rank -> passwords.check(password, stored, rank)));
         } catch (RuntimeException e) {
             attempt.abandoned();
             throw e;
