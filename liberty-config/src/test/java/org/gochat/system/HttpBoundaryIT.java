@@ -217,10 +217,12 @@ class HttpBoundaryIT {
     }
 
     @Test
-    void refusalsWriteNoFfdcIncident() throws IOException {
+    void refusalsWriteNoFfdcIncident() throws IOException, SQLException {
         User me = register();
         User other = register();
         long othersPost = Social.post("/user/posts", other, post("theirs")).json().getJsonNumber("id").longValueExact();
+        User gone = register();
+        assertEquals(204, Social.delete("/user/delete", gone).status());
         Set<Path> before = ffdcFiles();
 
         // Refusals from inside transactions (@Transactional) and from the boundary.
@@ -229,6 +231,9 @@ class HttpBoundaryIT {
         assertProblem(Social.post("/user/follow?toFollowId=999999999", me, null), 404);
         assertProblem(Social.post("/user/unfollow?toUnfollowId=999999999", me, null), 404);
         assertProblem(json("/auth/register", null, account(me.username(), AuthIT.unique() + "@example.org", "correct horse")), 409);
+        // Refused after its insert (a deleted account's username): rolled back, not committed.
+        assertProblem(json("/auth/register", null, account(gone.username(), AuthIT.unique() + "@example.org", "correct horse")), 409);
+        assertEquals(0, Social.number("SELECT count(*) FROM users WHERE lower(username) = lower(?)", gone.username()));
         assertProblem(json("/user/posts", me, post(" ")), 400);
         assertProblem(json("/user/posts", me, post("nul\u0000")), 400);
         assertProblem(json("/chat/ws/createRoom", me, "{\"a\":".repeat(5000) + "1" + "}".repeat(5000)), 400);

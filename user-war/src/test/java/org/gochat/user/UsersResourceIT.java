@@ -58,6 +58,7 @@ class UsersResourceIT {
     private HttpResponse<String> send(String method, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Authorization", "Bearer not.a.token")
+                .header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(method.equals("POST") ? "{}" : "")).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
