@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.inject.Inject;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
@@ -15,6 +16,7 @@ import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
+import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.gochat.chat.control.Hub;
 import org.gochat.chat.control.Member;
@@ -28,8 +30,19 @@ import org.gochat.web.Caller;
  * the database may refuse.
  */
 @Dependent
-@ServerEndpoint("/it/join/{roomId}")
+@ServerEndpoint(value = "/it/join/{roomId}", configurator = MemberEndpoint.FromCdi.class)
 public class MemberEndpoint {
+
+    /**
+     * Takes the endpoint from CDI. Next to the service's programmatic endpoint (deployed by its
+     * ServerApplicationConfig), Liberty creates annotated endpoints without CDI and cannot inject them.
+     */
+    public static class FromCdi extends ServerEndpointConfig.Configurator {
+        @Override
+        public <T> T getEndpointInstance(Class<T> endpointClass) {
+            return CDI.current().select(endpointClass).get();
+        }
+    }
 
     @Inject
     Hub hub;
