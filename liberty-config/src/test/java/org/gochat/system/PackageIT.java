@@ -70,8 +70,13 @@ class PackageIT {
         for (String app : List.of("auth-war.war", "user-war.war", "chat-war.war")) {
             assertTrue(entries.contains(SERVER + "apps/" + app), app);
         }
+        // Packaging minified starts the server's runtime once to find its features, which leaves the
+        // server's lock file behind, empty: the one file of workarea/ that is not a local run's.
+        String packagingLock = SERVER + "workarea/.sLock";
+        assertEquals(0, archive.getJarEntry(packagingLock) == null ? 0 : archive.getJarEntry(packagingLock).getSize());
         for (String local : List.of("resources/", "logs/", "workarea/", "tranlog/", "apps/expanded/")) {
-            assertEquals(List.of(), entries.stream().filter(e -> e.startsWith(SERVER + local) && !e.endsWith("/")).toList(), local);
+            assertEquals(List.of(), entries.stream()
+                    .filter(e -> e.startsWith(SERVER + local) && !e.endsWith("/") && !e.equals(packagingLock)).toList(), local);
         }
         if (entries.contains(SERVER + "server.env")) {
             assertFalse(text(SERVER + "server.env").contains("keystore_password"), "a generated keystore_password in server.env");
