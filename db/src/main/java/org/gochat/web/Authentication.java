@@ -7,8 +7,9 @@ import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * Who is calling: the token from {@code Authorization: Bearer} or the {@code auth_token} cookie,
- * verified (signature, issuer, expiry, revocation, deleted account). Every authenticated route and
- * the WebSocket handshake of every WAR asks here. A browser sends the cookie whichever site's page
+ * verified (signature, issuer, expiry, revocation, deleted account). The one check of every WAR:
+ * {@link AuthenticationFilter} asks here for every route that is not {@code @PermitAll}, and the
+ * chat service's WebSocket handshake filter for every handshake. A browser sends the cookie whichever site's page
  * made the request, so a request that changes something (not GET, HEAD or OPTIONS) and is
  * authenticated by the cookie must also come from an allowed origin ({@link Origins}); a token in
  * the header is never sent by a browser on its own, so those requests are not checked.

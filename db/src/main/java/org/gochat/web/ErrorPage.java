@@ -2,8 +2,6 @@ package org.gochat.web;
 
 import java.io.IOException;
 
-import jakarta.json.bind.Jsonb;
-import jakarta.json.bind.JsonbBuilder;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,19 +12,17 @@ import jakarta.ws.rs.core.Response.Status;
  * The error page of every GoChat application (each web.xml maps it as the default
  * {@code <error-page>}): what the container itself refuses (a path with bad percent-encoding such
  * as {@code %23} or {@code %2F}, a failure outside the JAX-RS resources) is answered as problem+json
- * with a generic detail, never the container's HTML page with its exception. Also the one writer of
- * problems on the servlet side ({@link #send}).
+ * with a generic detail, never the container's HTML page with its exception.
  */
 public class ErrorPage extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
-    private static final Jsonb JSONB = JsonbBuilder.create();
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer c && c >= 400 ? c : 404; // asked for directly: nothing here
-        send(response, problem(status));
+        problem(status).send(response);
     }
 
     /** A problem for a status the container chose, with nothing of the cause in it. */
@@ -39,15 +35,5 @@ public class ErrorPage extends HttpServlet {
             default -> status >= 500 ? "Unexpected error." : title + ".";
         };
         return new ProblemException(status, title, detail);
-    }
-
-    /** Writes a problem as the response, with its headers. */
-    public static void send(HttpServletResponse response, ProblemException problem) throws IOException {
-        response.resetBuffer();
-        response.setStatus(problem.status());
-        response.setContentType(Problem.MEDIA_TYPE);
-        response.setCharacterEncoding("UTF-8");
-        problem.headers().forEach(response::setHeader);
-        response.getWriter().write(JSONB.toJson(problem.problem()));
     }
 }

@@ -28,8 +28,8 @@ import jakarta.ws.rs.ext.MessageBodyReader;
  * a body that is not one JSON object (malformed, truncated, another type, text after it), nesting
  * deeper than {@value #MAX_DEPTH}, a key given twice (parsers disagree on which one wins), and text
  * with a control character ({@link Text#hasForbiddenControl}), which names its field. Only
- * {@code application/json} is read, so resources that {@code @Consumes(APPLICATION_JSON)} answer
- * anything else with 415. A WAR registers it with a one-line {@code @Provider} subclass.
+ * {@code application/json} is read ({@link BodyLimitFilter} answers anything else with 415, after
+ * the caller is verified). A WAR registers it with a one-line {@code @Provider} subclass.
  */
 @Consumes(MediaType.APPLICATION_JSON)
 public class JsonBodyReader implements MessageBodyReader<JsonObject> {

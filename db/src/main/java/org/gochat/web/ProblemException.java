@@ -1,10 +1,21 @@
 package org.gochat.web;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Ends a request with a problem response; thrown by resources and services, mapped by {@link ProblemMapper}. */
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * Ends a request with a problem response; thrown by resources and services, mapped by
+ * {@link ProblemMapper}. It is also the one writer of problem+json: {@link #toResponse()} for
+ * JAX-RS, {@link #send} for servlets and filters (the WebSocket handshake, the client's files, the
+ * error page), both with the same body ({@link #json()}) and headers ({@link #headers()}).
+ */
 public class ProblemException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
@@ -67,6 +78,11 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(413, "Content Too Large", detail);
     }
 
+    /** 415: the one media type GoChat's bodies come in. */
+    public static ProblemException unsupportedMediaType() {
+        return new ProblemException(415, "Unsupported Media Type", "The body must be application/json.");
+    }
+
     /** 426 with {@code Upgrade: websocket}, the one protocol GoChat switches to. */
     public static ProblemException upgradeRequired(String detail) {
         return new ProblemException(426, "Upgrade Required", detail);
@@ -86,6 +102,33 @@ public class ProblemException extends RuntimeException {
 
     public Problem problem() {
         return new Problem("about:blank", title, status, getMessage(), errors);
+    }
+
+    /** The body of the response: the {@link #problem()} as JSON. */
+    public String json() {
+        return Json.B.toJson(problem());
+    }
+
+    /** The problem as a JAX-RS response, with its headers. */
+    public Response toResponse() {
+        Response.ResponseBuilder builder = Response.status(status).type(Problem.MEDIA_TYPE).entity(json());
+        headers().forEach(builder::header);
+        return builder.build();
+    }
+
+    /** Writes the problem as the servlet response (anything buffered so far is dropped), with its headers. */
+    public void send(HttpServletResponse response) throws IOException {
+        response.resetBuffer();
+        response.setStatus(status);
+        response.setContentType(Problem.MEDIA_TYPE);
+        response.setCharacterEncoding("UTF-8");
+        headers().forEach(response::setHeader);
+        response.getWriter().write(json());
+    }
+
+    /** Created on first use, not with the first refusal's class loading. */
+    private static final class Json {
+        static final Jsonb B = JsonbBuilder.create();
     }
 
     /** Seconds for a {@code Retry-After} header, or null. */

@@ -26,16 +26,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable e) {
-        return response(toProblem(e));
-    }
-
-    /** The response for a problem, with its headers ({@link ProblemException#headers()}). */
-    public static Response response(ProblemException problem) {
-        Response.ResponseBuilder builder = Response.status(problem.status())
-                .type(Problem.MEDIA_TYPE)
-                .entity(problem.problem());
-        problem.headers().forEach(builder::header);
-        return builder.build();
+        return toProblem(e).toResponse();
     }
 
     static ProblemException toProblem(Throwable e) {
@@ -65,7 +56,7 @@ public class ProblemMapper implements ExceptionMapper<Throwable> {
                 return ProblemException.methodNotAllowed(String.join(", ", wae.getResponse().getAllowedMethods()));
             }
             if (status == 415) {
-                return new ProblemException(415, "Unsupported Media Type", "The body must be application/json.");
+                return ProblemException.unsupportedMediaType();
             }
             Status known = Status.fromStatusCode(status);
             return new ProblemException(status, known != null ? known.getReasonPhrase() : "Error",

@@ -21,11 +21,11 @@ public class RootPage extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (!request.getRequestURI().equals("/")) {
-            ErrorPage.send(response, ProblemException.notFound("No such resource."));
+            ProblemException.notFound("No such resource.").send(response);
         } else if (request.getMethod().equals("GET") || request.getMethod().equals("HEAD")) {
             response.sendRedirect(CLIENT);
         } else {
-            ErrorPage.send(response, ProblemException.methodNotAllowed("GET, HEAD"));
+            ProblemException.methodNotAllowed("GET, HEAD").send(response);
         }
     }
 }

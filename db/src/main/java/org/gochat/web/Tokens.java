@@ -50,7 +50,7 @@ public final class Tokens {
                 .add("iss", issuer())
                 .add("sub", Long.toString(userId))
                 .add("upn", username)
-                .add("groups", Json.createArrayBuilder().add("user"))
+                .add("groups", Json.createArrayBuilder().add(Caller.ROLE))
                 .add("jti", id)
                 .add("iat", now.getEpochSecond())
                 .add("exp", expiresAt.getEpochSecond())
@@ -137,7 +137,7 @@ public final class Tokens {
 
     private static boolean inUserGroup(JsonObject claims) {
         JsonValue groups = claims.get("groups");
-        return groups instanceof JsonArray array && array.contains(Json.createValue("user"));
+        return groups instanceof JsonArray array && array.contains(Json.createValue(Caller.ROLE));
     }
 
     private static JsonObject json(String part) {

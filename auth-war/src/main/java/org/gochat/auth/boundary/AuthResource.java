@@ -9,11 +9,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -23,10 +24,12 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 
 import org.gochat.auth.control.Sessions;
 import org.gochat.auth.control.Sessions.Session;
 import org.gochat.web.Authentication;
+import org.gochat.web.Caller;
 import org.gochat.web.Origins;
 import org.gochat.web.Problem;
 import org.gochat.web.ProblemException;
@@ -53,12 +56,16 @@ public class AuthResource {
     @Inject
     Sessions sessions;
 
+    /** For the origin, the client address and the scheme; never for who is calling. */
     @Context
     HttpServletRequest request;
 
+    @Context
+    SecurityContext security;
+
     @POST
     @Path("register")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @PermitAll
     @Produces(MediaType.APPLICATION_JSON)
     public void register(JsonObject body, @Suspended AsyncResponse response) {
         Origins.require(request); // no login CSRF: another site's page cannot sign a browser in
@@ -86,7 +93,7 @@ public class AuthResource {
 
     @POST
     @Path("login")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @PermitAll
     @Produces(MediaType.APPLICATION_JSON)
     public void login(JsonObject body, @Suspended AsyncResponse response) {
         Origins.require(request);
@@ -109,8 +116,9 @@ public class AuthResource {
 
     @POST
     @Path("logout")
+    @RolesAllowed(Caller.ROLE)
     public Response logout() {
-        sessions.logout(Authentication.require(request));
+        sessions.logout(Caller.of(security));
         return Response.accepted().header(HttpHeaders.SET_COOKIE, cookie("", Duration.ZERO, request.isSecure())).build();
     }
 

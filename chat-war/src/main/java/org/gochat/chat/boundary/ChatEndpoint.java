@@ -21,6 +21,7 @@ import org.gochat.chat.control.Hub;
 import org.gochat.chat.control.Member;
 import org.gochat.chat.control.UserLimits;
 import org.gochat.web.Caller;
+import org.gochat.web.Params;
 
 /**
  * {@code /chat/ws/joinRoom/{roomId}}: one instance per connection. The handshake has been checked
@@ -59,8 +60,8 @@ public class ChatEndpoint extends Endpoint {
     static class Handshake extends ServerEndpointConfig.Configurator {
         @Override
         public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
-            if (request.getUserPrincipal() instanceof JoinRoomFilter.CallerPrincipal p) {
-                config.getUserProperties().put(CALLER, p.caller());
+            if (request.getUserPrincipal() instanceof Caller caller) {
+                config.getUserProperties().put(CALLER, caller);
             }
         }
 

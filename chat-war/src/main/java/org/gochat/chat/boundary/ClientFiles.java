@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.gochat.web.ErrorPage;
 import org.gochat.web.ProblemException;
 
 /**
@@ -36,7 +35,7 @@ public class ClientFiles extends HttpServlet {
         String type = path.endsWith(".js") ? "text/javascript" : getServletContext().getMimeType(path);
         try (InputStream file = path.contains("..") ? null : getServletContext().getResourceAsStream("/app" + path)) {
             if (file == null || type == null) {
-                ErrorPage.send(response, ProblemException.notFound("No such file."));
+                ProblemException.notFound("No such file.").send(response);
                 return;
             }
             response.setContentType(type.startsWith("text/") ? type + ";charset=UTF-8" : type);

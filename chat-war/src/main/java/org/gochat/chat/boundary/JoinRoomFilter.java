@@ -17,7 +17,6 @@ import org.gochat.chat.control.Rooms;
 import org.gochat.chat.control.UserLimits;
 import org.gochat.web.Authentication;
 import org.gochat.web.Caller;
-import org.gochat.web.ErrorPage;
 import org.gochat.web.Origins;
 import org.gochat.web.ProblemException;
 
@@ -27,22 +26,15 @@ import org.gochat.web.ProblemException;
  * 404, a bad {@code since} 400, a request that passes these but asks for no upgrade 426 (the
  * container would answer it with a bare 404), and a user with all their connections open 429 (see
  * {@link UserLimits}).
- * The verified caller travels to the endpoint as the request's principal (see
- * {@link ChatEndpoint.Handshake}).
+ * The token is checked by {@link Authentication}, the same check as every route's
+ * ({@code AuthenticationFilter}); the verified {@link Caller} travels to the endpoint as the
+ * request's principal (see {@link ChatEndpoint.Handshake}).
  */
 @WebFilter(urlPatterns = "/ws/joinRoom/*")
 public class JoinRoomFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
     private static final String PREFIX = "/ws/joinRoom/";
-
-    /** The principal of an accepted handshake. */
-    record CallerPrincipal(Caller caller) implements Principal {
-        @Override
-        public String getName() {
-            return caller.username();
-        }
-    }
 
     @Inject
     Rooms rooms;
@@ -53,9 +45,9 @@ public class JoinRoomFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        CallerPrincipal principal;
+        Caller caller;
         try {
-            principal = new CallerPrincipal(Authentication.require(request));
+            caller = Authentication.require(request);
             if (!Origins.allowed(request)) {
                 throw ProblemException.forbidden("WebSockets from this origin are not allowed.");
             }
@@ -67,24 +59,24 @@ public class JoinRoomFilter extends HttpFilter {
             if (!asksForWebSocket(request)) {
                 throw ProblemException.upgradeRequired("Join a room with a WebSocket handshake (Upgrade: websocket).");
             }
-            limits.openConnection(principal.caller().id()).ifPresent(seconds -> {
+            limits.openConnection(caller.id()).ifPresent(seconds -> {
                 throw ProblemException.tooManyRequests("You have as many chat connections open as one user may.", seconds);
             });
         } catch (ProblemException e) {
-            ErrorPage.send(response, e);
+            e.send(response);
             return;
         }
         try {
             chain.doFilter(new HttpServletRequestWrapper(request) {
                 @Override
                 public Principal getUserPrincipal() {
-                    return principal;
+                    return caller;
                 }
             }, response);
         } finally {
             // Upgraded, the connection is the endpoint's, which gives it back when it closes.
             if (response.getStatus() != HttpServletResponse.SC_SWITCHING_PROTOCOLS) {
-                limits.connectionClosed(principal.caller().id());
+                limits.connectionClosed(caller.id());
             }
         }
     }

@@ -5,12 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -20,6 +19,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 
 import org.gochat.chat.control.MessageStore;
 import org.gochat.chat.control.Rooms;
@@ -28,14 +28,15 @@ import org.gochat.chat.entity.ChatMessage;
 import org.gochat.chat.entity.Client;
 import org.gochat.chat.entity.Room;
 import org.gochat.chat.entity.RoomSummary;
-import org.gochat.web.Authentication;
 import org.gochat.web.Caller;
+import org.gochat.web.Params;
 import org.gochat.web.Problem;
 import org.gochat.web.ProblemException;
 
 /** The rooms routes under {@code /chat/ws}: create and list rooms, who is in them, their history. */
 @Path("ws")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Caller.ROLE)
 public class RoomsResource {
 
     /** Room ids: 1–64 of {@code [A-Za-z0-9_-]}. */
@@ -54,7 +55,7 @@ public class RoomsResource {
     UserLimits limits;
 
     @Context
-    HttpServletRequest request;
+    SecurityContext security;
 
     /** The body of createRoom: {@code {"id"?, "name"}}. */
     public record NewRoom(String id, String name) {
@@ -66,9 +67,8 @@ public class RoomsResource {
 
     @POST
     @Path("createRoom")
-    @Consumes(MediaType.APPLICATION_JSON)
     public Response createRoom(JsonObject body) {
-        Caller caller = Authentication.require(request);
+        Caller caller = Caller.of(security);
         NewRoom wanted = newRoom(body);
         limits.createRoom(caller.id()).ifPresent(seconds -> {
             throw ProblemException.tooManyRequests("You have created as many rooms as one user may for now.", seconds);
@@ -83,8 +83,7 @@ public class RoomsResource {
     @GET
     @Path("getRooms")
     public List<RoomSummary> getRooms(@QueryParam("limit") String limit, @QueryParam("after") String after) {
-        Authentication.require(request);
-        int max = Params.longIn("limit", limit, 1, MAX_ROOMS_PAGE, (long) MAX_ROOMS_PAGE).intValue();
+        int max = Params.limit(limit, MAX_ROOMS_PAGE, MAX_ROOMS_PAGE);
         if (after != null && !ROOM_ID.matcher(after).matches()) {
             throw ProblemException.invalid("after", "must be a room id: 1 to 64 of A-Z, a-z, 0-9, _ and -");
         }
@@ -94,7 +93,6 @@ public class RoomsResource {
     @GET
     @Path("getClients/{roomId}")
     public List<Client> getClients(@PathParam("roomId") String roomId) {
-        Authentication.require(request);
         requireRoom(roomId);
         return rooms.clients(roomId);
     }
@@ -103,9 +101,8 @@ public class RoomsResource {
     @Path("rooms/{roomId}/messages")
     public List<ChatMessage> history(@PathParam("roomId") String roomId, @QueryParam("before") String before,
             @QueryParam("limit") String limit) {
-        Authentication.require(request);
         long beforeSeq = Params.longIn("before", before, 1, Long.MAX_VALUE, Long.MAX_VALUE);
-        int max = Params.longIn("limit", limit, 1, 100, 50L).intValue();
+        int max = Params.limit(limit, 50, 100);
         requireRoom(roomId);
         return messages.before(roomId, beforeSeq, max);
     }

@@ -1,5 +1,6 @@
 package org.gochat.chat.boundary;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -8,6 +9,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.gochat.web.ServiceStatus;
 
 @Path("/")
+@PermitAll
 public class StatusResource {
 
     @GET

@@ -3,7 +3,7 @@ package org.gochat.user.boundary;
 import java.util.List;
 
 import jakarta.inject.Inject;
-import jakarta.servlet.http.HttpServletRequest;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -14,22 +14,27 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 
 import org.gochat.db.Deadlocks;
 import org.gochat.user.control.Users;
 import org.gochat.user.entity.UserProfile;
 import org.gochat.user.entity.UserRef;
-import org.gochat.web.Authentication;
 import org.gochat.web.Caller;
+import org.gochat.web.Params;
 import org.gochat.web.ProblemException;
 
 /** Profiles and the follow graph: {@code /user/me}, {@code /user/{id}}, followers, following, follow, unfollow, delete. */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Caller.ROLE)
 public class UsersResource {
 
-    /** Ids in paths: up to 18 digits, so anything else is simply not found. */
-    static final String ID = "{id: \\d{1,18}}";
+    /**
+     * Ids in paths: a whole number, so other words (me, feed, follow) are other routes. One out of
+     * range is not found (404), decided after the caller is verified.
+     */
+    static final String ID = "{id: [-+]?\\d+}";
 
     public record Me(long id, String username, String email, long followers, long following) {
     }
@@ -44,12 +49,12 @@ public class UsersResource {
     Users users;
 
     @Context
-    HttpServletRequest request;
+    SecurityContext security;
 
     @GET
     @Path("me")
     public Me me() {
-        Caller caller = Authentication.require(request);
+        Caller caller = Caller.of(security);
         // A valid token whose account is gone is no valid caller.
         UserProfile p = users.find(caller.id())
                 .orElseThrow(() -> ProblemException.unauthorized("The account no longer exists."));
@@ -59,7 +64,6 @@ public class UsersResource {
     @GET
     @Path(ID)
     public Profile profile(@PathParam("id") long id) {
-        Authentication.require(request);
         UserProfile p = users.find(id).orElseThrow(() -> ProblemException.notFound("No user " + id + "."));
         return new Profile(p.getId(), p.getUsername(), p.getFollowers(), p.getFollowing());
     }
@@ -68,7 +72,6 @@ public class UsersResource {
     @Path(ID + "/followers")
     public List<UserRef> followers(@PathParam("id") long id, @QueryParam("limit") String limit,
             @QueryParam("after") String after) {
-        Authentication.require(request);
         return users.followers(id, Params.key("after", after, 0), Params.limit(limit, 50, 100));
     }
 
@@ -76,14 +79,13 @@ public class UsersResource {
     @Path(ID + "/following")
     public List<UserRef> following(@PathParam("id") long id, @QueryParam("limit") String limit,
             @QueryParam("after") String after) {
-        Authentication.require(request);
         return users.following(id, Params.key("after", after, 0), Params.limit(limit, 50, 100));
     }
 
     @POST
     @Path("follow")
     public Edge follow(@QueryParam("toFollowId") String toFollowId) {
-        Caller caller = Authentication.require(request);
+        Caller caller = Caller.of(security);
         long other = other(caller, "toFollowId", toFollowId);
         Deadlocks.retry(() -> users.follow(caller.id(), other));
         return new Edge(caller.id(), other);
@@ -92,7 +94,7 @@ public class UsersResource {
     @POST
     @Path("unfollow")
     public Edge unfollow(@QueryParam("toUnfollowId") String toUnfollowId) {
-        Caller caller = Authentication.require(request);
+        Caller caller = Caller.of(security);
         long other = other(caller, "toUnfollowId", toUnfollowId);
         Deadlocks.retry(() -> users.unfollow(caller.id(), other));
         return new Edge(caller.id(), other);
@@ -101,13 +103,13 @@ public class UsersResource {
     @DELETE
     @Path("delete")
     public Response delete() {
-        long id = Authentication.require(request).id();
+        long id = Caller.of(security).id();
         Deadlocks.retry(() -> users.delete(id));
         return Response.noContent().build();
     }
 
     private static long other(Caller caller, String name, String raw) {
-        long id = Params.id(name, raw);
+        long id = Params.required(name, raw);
         if (id == caller.id()) {
             throw ProblemException.invalid(name, "must not be the caller's own id");
         }
