@@ -64,6 +64,8 @@ class EmbeddedDatabaseStopIT {
             assertTrue(seconds < 60, "stopped in " + seconds + " s");
             assertTrue(received.size() > 20, "traffic was flowing: " + received.size() + " of " + sent + " came back");
             assertFalse(Files.exists(data.resolve("pgdata/postmaster.pid")), "the database stopped with the server");
+            assertFalse(Files.readString(server.messagesLog()).contains("J2CA0056I"),
+                    "no connection failed under the applications while stopping");
         } finally {
             if (run.isAlive()) { // a failure above: stop it in order all the same
                 run.destroy();
@@ -96,6 +98,7 @@ class EmbeddedDatabaseStopIT {
         } finally {
             third.stop();
         }
+        assertFalse(Files.readString(third.messagesLog()).contains("J2CA0056I"), "a stop with `server stop` too");
     }
 
     /**

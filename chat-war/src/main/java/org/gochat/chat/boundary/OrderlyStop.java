@@ -10,7 +10,8 @@ import org.gochat.chat.control.Hub;
 /**
  * Stops the chat hub in order when chat-war stops (server stop, application stop or update): the
  * web module's listeners run while its connections and executors still work, unlike the hub's
- * {@code @PreDestroy}.
+ * {@code @PreDestroy}; then lets the hub release what uses the database, which the shared library
+ * stops after the last application's listeners.
  */
 @WebListener
 public class OrderlyStop implements ServletContextListener {
@@ -21,5 +22,6 @@ public class OrderlyStop implements ServletContextListener {
     @Override
     public void contextDestroyed(ServletContextEvent event) {
         hub.stopOrderly();
+        hub.release();
     }
 }

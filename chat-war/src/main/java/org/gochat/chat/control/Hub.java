@@ -122,6 +122,8 @@ public class Hub {
     private List<Bus.Subscription> subscriptions = List.of();
     private List<ScheduledFuture<?>> timers = List.of();
     private volatile boolean stopping;
+    /** Set by {@link #release()}: this node's presence rows are gone and are not written again. */
+    private volatile boolean released;
     private TerminationSignals terminationSignals;
 
     /** Starts with the application: listens on the bus, clears this node's stale presence, starts the timers. */
@@ -220,19 +222,35 @@ public class Hub {
         LOG.info("Chat hub stopped in order; connections left open: " + connections.size());
     }
 
-    @PreDestroy
-    void stop() {
+    /**
+     * Lets go of everything that uses the database (timers, bus subscriptions, this node's presence
+     * rows) once the orderly stop is done. chat-war's listener calls it while the database is still
+     * there: the shared library stops the embedded database when the last application's listeners
+     * have run, before CDI destroys this bean.
+     */
+    public void release() {
+        synchronized (this) {
+            if (released) {
+                return;
+            }
+            released = true;
+        }
         if (terminationSignals != null) {
             terminationSignals.close();
         }
         timers.forEach(t -> t.cancel(false));
-        sendPool.shutdownNow();
         subscriptions.forEach(Bus.Subscription::close);
         try {
             presence.clear(); // the other nodes stop counting this one's users at once
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             LOG.log(Level.FINE, "Could not clear this node's presence rows", e);
         }
+    }
+
+    @PreDestroy
+    void stop() {
+        release();
+        sendPool.shutdownNow();
     }
 
     // ---- connections (called by the endpoint)
@@ -322,7 +340,9 @@ public class Hub {
                 m.replay(since, room.delivered);
             }
             room.members.add(m);
-            presence.joined(m);
+            if (!released) {
+                presence.joined(m);
+            }
             if (first) {
                 // Notices of messages stored after the position was read found no member and were dropped.
                 catchUp(room, Long.MAX_VALUE);
@@ -335,7 +355,7 @@ public class Hub {
     }
 
     private void unregister(Room room, Member m) {
-        if (room.members.remove(m)) {
+        if (room.members.remove(m) && !released) {
             try {
                 presence.left(m);
             } catch (SQLException | RuntimeException e) {
