@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.gochat.db.DataFolder;
+import org.gochat.db.KeystorePassword;
 
 /**
  * Runs a GoChat server in the foreground: {@code ./mvnw -Prun package} calls
@@ -19,7 +20,8 @@ import org.gochat.db.DataFolder;
  * operator did not set, once, in the data folder (GOCHAT_DATA_DIR, by default ~/.gochat, see
  * {@link DataFolder}), owner-only, and passes them on:
  * <ul>
- * <li>GOCHAT_KEYSTORE_PASSWORD, kept in keystore-password, for the TLS keystore Liberty creates;
+ * <li>GOCHAT_KEYSTORE_PASSWORD, kept in keystore-password, for the TLS keystore Liberty creates
+ * (see {@link KeystorePassword}; the server would generate it too, but only once it runs);
  * <li>GOCHAT_ADMIN_PASSWORD, kept in admin-password, for the Admin Center administrator. It is
  * printed on the first start only when this process writes to a terminal (never into a log or a
  * file); otherwise, and on later starts, the run says where the file is. Delete it for a new one.
@@ -44,8 +46,10 @@ public class ServerRun {
         Path data = DataFolder.ownerOnly(DataFolder.resolve(Optional.ofNullable(System.getenv(DataFolder.VARIABLE))
                 .filter(dir -> !dir.isBlank())));
         env.put(DataFolder.VARIABLE, data.toString());
-        if (isBlank(env.get("GOCHAT_KEYSTORE_PASSWORD"))) {
-            env.put("GOCHAT_KEYSTORE_PASSWORD", DataFolder.secret(data, "keystore-password"));
+        // Before the start, so that HTTPS is up with the applications (the server would do it later).
+        KeystorePassword.ensure(data, Optional.ofNullable(env.get(KeystorePassword.VARIABLE)).filter(p -> !isBlank(p)));
+        if (isBlank(env.get(KeystorePassword.VARIABLE))) {
+            env.remove(KeystorePassword.VARIABLE); // set but blank would win over keystore.xml's generated one
         }
         if (isBlank(env.get("GOCHAT_ADMIN_PASSWORD"))) {
             env.put("GOCHAT_ADMIN_PASSWORD", adminPassword(data.resolve("admin-password")));

@@ -11,15 +11,9 @@ wlp=${1:?usage: run-two-servers.sh <wlp dir>}
 servers="$wlp/usr/servers"
 data=${GOCHAT_DATA_DIR:-$HOME/.gochat}
 export GOCHAT_DATA_DIR="$data"
-# The keystore's password, generated once, owner-only, as the run command does.
+# The data folder, owner-only. (Node a generates the TLS keystore's password there on its first
+# start, unless GOCHAT_KEYSTORE_PASSWORD is set; both nodes read it through keystore.xml.)
 (umask 077 && mkdir -p "$data" && chmod 700 "$data")
-if [ -z "${GOCHAT_KEYSTORE_PASSWORD:-}" ]; then
-  if [ ! -s "$data/keystore-password" ]; then
-    (umask 077 && head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$data/keystore-password")
-  fi
-  GOCHAT_KEYSTORE_PASSWORD=$(cat "$data/keystore-password")
-  export GOCHAT_KEYSTORE_PASSWORD
-fi
 
 # Node b is a copy of the assembled server, without its logs and state.
 rm -rf "$servers/gochat-b"

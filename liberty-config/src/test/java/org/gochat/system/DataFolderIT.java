@@ -4,9 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.Certificate;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -26,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * A server on its embedded database (no GOCHAT_DB_URL), as the run command and the runnable jar
  * start it: its generated state lives in one data folder (GOCHAT_DATA_DIR), owner-only; a fresh
  * copy of the server (a new unpacking of the jar) on the same folder accepts the tokens issued
- * before; the database takes only password connections on 127.0.0.1; and a second server on the
+ * before and serves HTTPS with the same keystore, whose password the server generated; the database takes only password connections on 127.0.0.1; and a second server on the
  * same folder is refused without touching the first one's database.
  */
 class DataFolderIT {
@@ -34,16 +40,19 @@ class DataFolderIT {
     @Test
     void generatedStateOutlivesTheServerFolderAndTheDatabaseWantsItsPassword() throws Exception {
         Map<String, String> env = embedded("data-" + UUID.randomUUID());
+        env.put("GOCHAT_KEYSTORE_PASSWORD", ""); // not set, as in the jar or the container: the server generates it
         Path data = Path.of(env.get("GOCHAT_DATA_DIR"));
         int dbPort = Integer.parseInt(env.get("GOCHAT_EMBEDDED_DB_PORT"));
         Chat.User user;
         String room;
+        Certificate certificate;
         LibertyServer first = LibertyServer.fresh("gochat-it-data-1", env).start();
         try {
             user = Chat.register(first);
             room = Chat.createRoom(first, user);
 
             assertOwnerOnly(data);
+            certificate = awaitCertificate(first);
             String password = Files.readString(data.resolve("db-password")).trim();
             assertRefused(dbPort, null);
             assertRefused(dbPort, "wrong-" + password);
@@ -90,8 +99,28 @@ class DataFolderIT {
         try {
             assertEquals(200, Chat.get(again, "/user/me", user).status(), "the token issued before the restart");
             assertEquals(200, Chat.get(again, "/chat/ws/rooms/" + room + "/messages", user).status());
+            assertEquals(certificate, awaitCertificate(again), "the same keystore, opened with the kept password");
         } finally {
             again.stop();
+        }
+    }
+
+    /** The certificate the server presents over HTTPS, once its port is open (it opens once its keystore has a password). */
+    private static Certificate awaitCertificate(LibertyServer server) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (true) {
+            try {
+                HttpClient tls = HttpClient.newBuilder().sslContext(server.tls()).build();
+                HttpResponse<Void> response = tls.send(HttpRequest.newBuilder(server.httpsUri("/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                assertEquals(200, response.statusCode());
+                return response.sslSession().orElseThrow().getPeerCertificates()[0];
+            } catch (IOException | UncheckedIOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no HTTPS on " + server.httpsUri("/"), e);
+                }
+                Thread.sleep(250);
+            }
         }
     }
 
@@ -119,7 +148,7 @@ class DataFolderIT {
 
     private static void assertOwnerOnly(Path data) throws Exception {
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data)));
-        for (String secret : List.of("db-password", "jwt-signing-key.pem", "pgdata.lock")) {
+        for (String secret : List.of("db-password", "jwt-signing-key.pem", "pgdata.lock", "keystore-password", "keystore.xml")) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(secret))), secret);
         }
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("pgdata"))));

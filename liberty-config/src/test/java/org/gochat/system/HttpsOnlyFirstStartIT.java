@@ -45,6 +45,7 @@ class HttpsOnlyFirstStartIT {
         env.put("GOCHAT_DATA_DIR", data.toString());
         env.put("GOCHAT_EMBEDDED_DB_PORT", String.valueOf(Ports.free()));
         env.put("GOCHAT_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        env.put("GOCHAT_KEYSTORE_PASSWORD", ""); // not set: the server generates the keystore's password
         server = LibertyServer.fresh("gochat-https-only", env).start();
         console = Files.readAllLines(server.serverDir().resolve("logs/console.log"));
         messages = Files.readAllLines(server.messagesLog());

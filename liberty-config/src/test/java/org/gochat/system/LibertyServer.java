@@ -221,6 +221,7 @@ public final class LibertyServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(serverDir().resolve(action + ".out").toFile());
         pb.environment().putAll(env);
+        pb.environment().values().removeIf(String::isBlank); // blank here means: not set, as an operator leaves it
         try {
             Process p = pb.start();
             if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
