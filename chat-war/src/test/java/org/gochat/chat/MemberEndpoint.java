@@ -10,6 +10,7 @@ import java.util.Map;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
@@ -74,7 +75,7 @@ public class MemberEndpoint {
     }
 
     @OnClose
-    public void close() {
-        hub.leave(member);
+    public void close(CloseReason reason) {
+        hub.leave(member, reason.getCloseCode().getCode());
     }
 }

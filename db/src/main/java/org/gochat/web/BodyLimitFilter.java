@@ -15,15 +15,13 @@ import jakarta.ws.rs.core.MediaType;
 /**
  * The request body before anything reads it: a route that takes a JSON body ({@link JsonBodyReader})
  * accepts only {@code application/json} (415 otherwise, also without Content-Type), and bodies
- * over 64 KiB are refused with 413. It runs after {@link AuthenticationFilter} (at the default
+ * over {@link RequestLimits#MAX_BODY_BYTES} (64 KiB) are refused with 413 and counted. It runs after {@link AuthenticationFilter} (at the default
  * priority, USER), so an unauthenticated request gets its 401 first; that is why the JSON routes
  * do not say {@code @Consumes}: the runtime would answer 415 while it matches the route, before
  * any filter. A WAR registers it with a one-line {@code @Provider} subclass (providers in a shared
  * library are not discovered by themselves).
  */
 public class BodyLimitFilter implements ContainerRequestFilter {
-
-    public static final int MAX_BYTES = 64 * 1024;
 
     @Context
     ResourceInfo resource;
@@ -35,13 +33,13 @@ public class BodyLimitFilter implements ContainerRequestFilter {
             throw ProblemException.unsupportedMediaType();
         }
         int declared = request.getLength();
-        if (declared > MAX_BYTES) {
+        if (declared > RequestLimits.MAX_BODY_BYTES) {
             throw tooLarge();
         }
         if (declared < 0 && request.hasEntity()) {
             // No Content-Length (chunked): read at most one byte past the limit.
-            byte[] body = request.getEntityStream().readNBytes(MAX_BYTES + 1);
-            if (body.length > MAX_BYTES) {
+            byte[] body = request.getEntityStream().readNBytes(RequestLimits.MAX_BODY_BYTES + 1);
+            if (body.length > RequestLimits.MAX_BODY_BYTES) {
                 throw tooLarge();
             }
             request.setEntityStream(new ByteArrayInputStream(body));
@@ -57,6 +55,7 @@ public class BodyLimitFilter implements ContainerRequestFilter {
     }
 
     private static ProblemException tooLarge() {
-        return ProblemException.tooLarge("The request body is larger than " + MAX_BYTES / 1024 + " KiB.");
+        RequestLimits.refused(RequestLimits.BODY_SIZE);
+        return ProblemException.tooLarge("The request body is larger than " + RequestLimits.MAX_BODY_BYTES + " bytes.");
     }
 }

@@ -26,16 +26,13 @@ import jakarta.ws.rs.ext.MessageBodyReader;
  * The one way the services read a JSON request body: resources take a {@link JsonObject}, and this
  * reader hands them only a well-formed one. Anything else is a 400 problem, never a parser exception:
  * a body that is not one JSON object (malformed, truncated, another type, text after it), nesting
- * deeper than {@value #MAX_DEPTH}, a key given twice (parsers disagree on which one wins), and text
+ * deeper than {@link RequestLimits#MAX_JSON_DEPTH} (counted), a key given twice (parsers disagree on which one wins), and text
  * with a control character ({@link Text#hasForbiddenControl}), which names its field. Only
  * {@code application/json} is read ({@link BodyLimitFilter} answers anything else with 415, after
  * the caller is verified). A WAR registers it with a one-line {@code @Provider} subclass.
  */
 @Consumes(MediaType.APPLICATION_JSON)
 public class JsonBodyReader implements MessageBodyReader<JsonObject> {
-
-    /** Bodies are flat objects; this leaves room and keeps the parser's own recursion shallow. */
-    public static final int MAX_DEPTH = 32;
 
     private static final JsonParserFactory PARSERS = Json.createParserFactory(null);
 
@@ -107,8 +104,9 @@ public class JsonBodyReader implements MessageBodyReader<JsonObject> {
     }
 
     private static int deeper(int depth) {
-        if (depth >= MAX_DEPTH) {
-            throw ProblemException.badRequest("The body is nested deeper than " + MAX_DEPTH + " levels.");
+        if (depth >= RequestLimits.MAX_JSON_DEPTH) {
+            RequestLimits.refused(RequestLimits.JSON_DEPTH);
+            throw ProblemException.badRequest("The body is nested deeper than " + RequestLimits.MAX_JSON_DEPTH + " levels.");
         }
         return depth + 1;
     }

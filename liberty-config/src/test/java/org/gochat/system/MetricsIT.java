@@ -75,6 +75,43 @@ class MetricsIT {
         assertTrue(value(metrics, "gochat_passwordHash_queueDepth") >= 0, metrics);
     }
 
+    /** Refusals by a limit on request bodies, in every service, and of WebSocket messages over 16 KiB, are counted. */
+    @Test
+    void theLimitsAreCounted() throws Exception {
+        String before = applicationMetrics();
+        String deep = "[".repeat(40) + "]".repeat(40);
+        assertEquals(400, Http.send(AuthIT.post("/auth/login", "{\"email\":" + deep + "}")).status());
+        assertEquals(413, Http.send(AuthIT.post("/auth/login", "{\"email\":\"" + "x".repeat(64 * 1024) + "\"}")).status());
+        Chat.Alone alone = Chat.aloneInANewRoom();
+        alone.socket().send("x".repeat(16 * 1024 + 1)); // refused from the frame's header
+        assertEquals(1009, alone.socket().closeCode(10));
+        Socket inParts = Chat.join(alone.user(), alone.room(), 0);
+        inParts.sendPart("x".repeat(16 * 1024), false);
+        inParts.sendPart("x", true);
+        assertEquals(1009, inParts.closeCode(10));
+
+        String after = applicationMetrics();
+        assertEquals(sum(before, "gochat_requests_refused_total", "limit=\"json_depth\"") + 1,
+                sum(after, "gochat_requests_refused_total", "limit=\"json_depth\""), after);
+        assertEquals(sum(before, "gochat_requests_refused_total", "limit=\"body_size\"") + 1,
+                sum(after, "gochat_requests_refused_total", "limit=\"body_size\""), after);
+        assertEquals(sum(before, "gochat_ws_messagesTooLarge_total", "") + 2,
+                sum(after, "gochat_ws_messagesTooLarge_total", ""), after);
+    }
+
+    /** The sum of a metric's series whose tags contain {@code tag}, in every application. */
+    private static double sum(String metrics, String name, String tag) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*mp_scope=\"application\"[^}]*)\\} (\\S+)$")
+                .matcher(metrics);
+        double sum = 0;
+        while (m.find()) {
+            if (m.group(1).contains(tag)) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+
     /** The application's metrics, in the Prometheus text (read as the administrator). */
     static String applicationMetrics() {
         return GochatSystem.server().metrics("?scope=application");

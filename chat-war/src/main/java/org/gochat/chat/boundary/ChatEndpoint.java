@@ -146,7 +146,7 @@ public class ChatEndpoint extends Endpoint {
     @Override
     public void onClose(Session session, CloseReason reason) {
         if (member != null) {
-            hub.leave(member);
+            hub.leave(member, reason.getCloseCode().getCode());
         }
         if (caller != null) {
             limits.connectionClosed(caller.id());

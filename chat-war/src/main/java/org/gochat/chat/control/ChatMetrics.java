@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.gochat.web.RequestLimits;
 
 /**
  * Every metric of the chat service, in one place. The counters are registered when the application
@@ -32,6 +33,7 @@ public class ChatMetrics {
     private Counter connectionsRefused;
     private Counter rateLimited;
     private Counter roomsCreateLimited;
+    private Counter messagesTooLarge;
 
     @PostConstruct
     void register() {
@@ -43,6 +45,8 @@ public class ChatMetrics {
                 "Handshakes refused with 429: the user had all of their connections open");
         rateLimited = counter("gochat.ws.rateLimited", "Messages refused by a connection's or a user's rate");
         roomsCreateLimited = counter("gochat.rooms.createLimited", "Room creations refused with 429 by a user's rate");
+        RequestLimits.registerMetrics(registry);
+        messagesTooLarge = counter("gochat.ws.messagesTooLarge", "Connections closed with 1009: a text message over 16 KiB");
     }
 
     /** Creates this bean, and so registers the counters, when the application starts. */
@@ -80,6 +84,10 @@ public class ChatMetrics {
 
     Counter roomsCreateLimited() {
         return roomsCreateLimited;
+    }
+
+    Counter messagesTooLarge() {
+        return messagesTooLarge;
     }
 
     private Counter counter(String name, String description) {

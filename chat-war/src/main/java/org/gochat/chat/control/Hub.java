@@ -307,8 +307,11 @@ public class Hub {
         m.close(CloseCodes.TOO_BIG, "Text messages are limited to 16 KiB.");
     }
 
-    /** The connection closed (either side): unregister it. */
-    public void leave(Member m) {
+    /** The connection closed (either side) with {@code closeCode}: unregister it. */
+    public void leave(Member m, int closeCode) {
+        if (closeCode == CloseCodes.TOO_BIG.getCode()) { // by refuseTooLarge, or by the container from a frame's header
+            metrics.messagesTooLarge().inc();
+        }
         connections.remove(m);
         m.closed();
         if (m.holdsASendThread()) {
