@@ -21,13 +21,15 @@ import org.postgresql.core.PGStream;
 import org.postgresql.core.QueryExecutorBase;
 
 /**
- * The server's PostgreSQL LISTEN/NOTIFY bus: one connection per server that listens on every
- * channel a subscriber asked for, and hands each notification to that channel's subscribers on
- * the bus thread (subscribers must return quickly: hand work off, never block).
+ * The server's PostgreSQL LISTEN/NOTIFY bus: one connection per server, its own (not one of the
+ * dataSource's pool, since it stays in LISTEN and has the driver adjusted, see
+ * {@link #deliverPromptly}), that listens on every channel a subscriber asked for, and hands each
+ * notification to that channel's subscribers on the bus thread (subscribers must return quickly:
+ * hand work off, never block).
  *
  * <p>When the connection is lost (database restart, network) the bus reconnects with backoff,
  * listens again, and calls every subscriber's {@link Subscriber#onReconnect()}: notifications sent
- * meanwhile are lost, so a subscriber catches up from its tables there.
+ * meanwhile are lost, so a subscriber catches up from its tables there. {@link #stop} closes it.
  */
 public final class Bus {
 
@@ -137,8 +139,7 @@ public final class Bus {
     private static void listen() {
         long backoff = 100;
         while (running()) {
-            try (Connection c = Database.dataSource().getConnection()) {
-                c.setAutoCommit(true);
+            try (Connection c = Database.connectOutsidePool("gochat-bus")) {
                 PGConnection pg = c.unwrap(PGConnection.class);
                 deliverPromptly(c);
                 LISTENING.clear();
@@ -171,11 +172,19 @@ public final class Bus {
 
     /**
      * Makes the driver's getNotifications return the notifications that have arrived, at once. As
-     * shipped (PGStream.hasMessagePending in pgjdbc 42.7), after each notification it waits up to a
-     * millisecond for another and returns only after a quiet one, so a steady stream (a busy chat)
-     * is held back: measured here at 1,000 notifications a second, a median of 10 to 30 ms from
-     * commit to delivery, against 0.3 ms with this. It pushes the stream's next such wait out of
-     * reach; those are driver internals, so when they change the bus still works, only later.
+     * shipped (pgjdbc 42.7), {@code QueryExecutorImpl.processNotifies} goes on reading after each
+     * notification for as long as {@code PGStream.hasMessagePending} finds more, and that waits up to
+     * a millisecond on the socket for the next message (a 1 ms socket timeout and a peek); only a
+     * wait that found nothing stops it waiting, for a second ({@code nextStreamAvailableCheckTime}).
+     * So a steady stream (a busy chat) is held back until it pauses for a millisecond: measured here at
+     * 1,000 notifications a second, a median of 10 to 30 ms from commit to delivery, against 0.3 ms
+     * with this. The wait after a notification dates from the driver's fix of pgjdbc issue #1547
+     * (https://github.com/pgjdbc/pgjdbc/issues/1547, pull request #1548: keep reading while
+     * notifications are pending); the hold-back it causes is not reported upstream as far as we know.
+     * This pushes that check time out of reach, so the driver waits no more; those are driver
+     * internals, so when they change the bus still works, only later, and {@code BusTest} fails.
+     * Remove it when a pgjdbc release no longer waits there: {@code BusTest} tells, run without
+     * this call.
      *
      * @return whether it could
      */

@@ -2,6 +2,7 @@ package org.gochat.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Properties;
 import java.util.logging.Logger;
 
 import javax.naming.InitialContext;
@@ -62,6 +63,30 @@ public final class Database {
         } catch (SQLException | IllegalStateException e) {
             return false;
         }
+    }
+
+    /**
+     * A connection of its own, outside the dataSource's pool, to the same database as the same user
+     * with the same password: server.xml's dataSource resolves {@code GOCHAT_DB_URL} (by default the
+     * embedded database's URL, as here) and {@code GOCHAT_DB_USER}, and its driver asks
+     * {@link DatabasePassword}, as this one does. For a connection kept in a state that no request
+     * may inherit (the bus's {@code LISTEN}); its owner closes it.
+     */
+    static Connection connectOutsidePool(String applicationName) throws SQLException {
+        // MicroProfile Config may report server.xml's default with its ${GOCHAT_EMBEDDED_DB_PORT} unresolved.
+        String url = Settings.get("GOCHAT_DB_URL").filter(u -> !u.contains("${")).orElseGet(
+                () -> "jdbc:postgresql://localhost:" + Settings.getInt("GOCHAT_EMBEDDED_DB_PORT", 5532) + "/postgres");
+        Properties properties = new Properties();
+        properties.setProperty("user", Settings.get("GOCHAT_DB_USER", "postgres"));
+        properties.setProperty("authenticationPluginClassName", DatabasePassword.class.getName());
+        properties.setProperty("connectTimeout", "5"); // as the dataSource's
+        properties.setProperty("socketTimeout", "30");
+        properties.setProperty("ApplicationName", applicationName); // names it in pg_stat_activity
+        Connection c = new org.postgresql.Driver().connect(url, properties);
+        if (c == null) {
+            throw new SQLException("GOCHAT_DB_URL is not a PostgreSQL JDBC URL");
+        }
+        return c;
     }
 
     /** The server's dataSource; looked up once, on an application thread, then usable from any thread. */
