@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -18,6 +22,7 @@ import jakarta.json.JsonObject;
 import org.eclipse.microprofile.metrics.MetricID;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.gochat.chat.control.Rooms;
+import org.gochat.web.Tokens;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -213,6 +218,41 @@ class HubIT {
         assertEquals(2 * each, received);
         good.forEach(WsClient::close);
         bad.close();
+    }
+
+    /**
+     * The hand-written message frame is, byte for byte, what the history route's JSON-B writes for
+     * the same message: live (from the notification) and replayed (from the table), for text that
+     * needs escaping and with a clientMsgId.
+     */
+    @Test
+    void messageFramesAreTheHistoryRoutesJsonByteForByte() throws Exception {
+        String room = newRoom();
+        // unchecked: stored as sent, so also with controls that the hub's own checks refuse
+        WsClient raw = WsClient.open(URI.create(wsBase() + "it/join/" + room + "?user=5&unchecked"), true);
+        List<String> texts = List.of("plain", "quote \" backslash \\ slash / braces {}", "tab\tnewline\nreturn\r",
+                "controls \b \f \u0001 \u001f \u007f", "unicode \u00e9 \u65e5\u672c \ud83d\ude00 \u2028\u2029 \ufeff",
+                "</script><!-- & '", "{\"content\":\"nested\"}", " spaces kept inside ");
+        for (String text : texts) {
+            raw.send(text);
+        }
+        WsClient checked = join(room, 6, 0L, true);
+        checked.send("{\"content\":\"with an id\",\"clientMsgId\":\"c-\\\"1\\\" \u00e9\"}");
+        int n = texts.size() + 1;
+        assertEquals(n, checked.messages(n, 20).size());
+        assertEquals(n, raw.messages(n, 20).size());
+        WsClient replayed = join(room, 7, 0L, true);
+        assertEquals(n, replayed.messages(n, 20).size());
+
+        HttpResponse<byte[]> history = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(base + "ws/rooms/" + room + "/messages?limit=100"))
+                .header("Authorization", "Bearer " + Tokens.issue(5, "user5").token()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, history.statusCode(), new String(history.body(), StandardCharsets.UTF_8));
+        String body = new String(history.body(), StandardCharsets.UTF_8);
+        assertEquals(body, "[" + String.join(",", raw.messageTexts) + "]", "live frames");
+        assertEquals(body, "[" + String.join(",", replayed.messageTexts) + "]", "replayed frames");
+        List.of(raw, checked, replayed).forEach(WsClient::close);
     }
 
     private String wsBase() {

@@ -23,6 +23,8 @@ final class WsClient implements WebSocket.Listener {
     final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     /** System.nanoTime() of each message frame's arrival, in order. */
     final List<Long> messageArrivals = new CopyOnWriteArrayList<>();
+    /** The text of each message frame, as received, in order. */
+    final List<String> messageTexts = new CopyOnWriteArrayList<>();
     private final StringBuilder partial = new StringBuilder();
     private volatile boolean reading;
     private WebSocket socket;
@@ -82,6 +84,7 @@ final class WsClient implements WebSocket.Listener {
             JsonObject frame = Json.createReader(new StringReader(partial.toString())).readObject();
             if ("message".equals(frame.getString("type"))) {
                 messageArrivals.add(now);
+                messageTexts.add(partial.toString());
             }
             frames.add(frame);
             partial.setLength(0);

@@ -60,7 +60,9 @@ public final class Frames {
 
     /**
      * The {@code message} frame of a stored message, its fields in {@link ChatMessage}'s order; written
-     * by hand, not by JSON-B, because it is the one frame on the hot path.
+     * by hand, not by JSON-B, because it is the one frame on the hot path, and the same text, byte for
+     * byte, that JSON-B writes for the message in history (FramesTest and HubIT check it). This class
+     * is the only place that writes it.
      */
     public static String message(ChatMessage m) {
         return message(m.roomId(), m.seq(), messageTail(m.userId(), m.username(), m.content(), m.sentAt(),
@@ -88,7 +90,11 @@ public final class Frames {
         return b.append('}').toString();
     }
 
-    /** Appends a JSON string literal; the result never holds a raw line break. */
+    /**
+     * Appends a JSON string literal escaped as JSON-B (its JSON-P generator) escapes it: quote,
+     * backslash, and the C0 controls ({@code \b \t \n \f \r}, the others as a "backslash u" escape in
+     * lower-case hex); the result never holds a raw line break.
+     */
     private static StringBuilder quote(StringBuilder b, String s) {
         b.append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -96,6 +102,8 @@ public final class Frames {
             switch (c) {
                 case '"' -> b.append("\\\"");
                 case '\\' -> b.append("\\\\");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
                 case '\n' -> b.append("\\n");
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");

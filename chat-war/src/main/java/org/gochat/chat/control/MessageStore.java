@@ -47,6 +47,16 @@ public class MessageStore {
     private static final Logger LOG = Logger.getLogger(MessageStore.class.getName());
     private static final int MAX_BATCH = 500;
     private static final int MAX_WAITING_PER_ROOM = 20_000;
+    /** The statement of {@link #storeBatch}; the notice's payload is {@link Notice}'s to write. */
+    private static final String STORE_BATCH = """
+            WITH room AS (
+                UPDATE rooms SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq - ? + 1 AS first),
+            stored AS (
+                INSERT INTO messages (room_id, seq, user_id, username, content, client_msg_id, sent_at)
+                SELECT ?, room.first + m.i - 1, m.user_id, m.username, m.content, m.client_msg_id, m.sent_at
+                  FROM room, unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[]::timestamptz[])
+                       WITH ORDINALITY AS m (user_id, username, content, client_msg_id, sent_at, i))
+            SELECT pg_notify(?, %s) FROM room""".formatted(Notice.payloadSql("room.first"));
 
     @Resource(lookup = "concurrent/chat")
     ManagedExecutorService executor;
@@ -158,16 +168,7 @@ public class MessageStore {
             sentAts[i] = d.sentAt().toString();
         }
         try (Connection c = Database.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("""
-                        WITH room AS (
-                            UPDATE rooms SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq - ? + 1 AS first),
-                        stored AS (
-                            INSERT INTO messages (room_id, seq, user_id, username, content, client_msg_id, sent_at)
-                            SELECT ?, room.first + m.i - 1, m.user_id, m.username, m.content, m.client_msg_id, m.sent_at
-                              FROM room, unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[]::timestamptz[])
-                                   WITH ORDINALITY AS m (user_id, username, content, client_msg_id, sent_at, i))
-                        SELECT pg_notify(?, ?::text || ' ' || room.first || ' ' || (room.first + ? - 1) || ?::text)
-                          FROM room""")) {
+                PreparedStatement ps = c.prepareStatement(STORE_BATCH)) {
             c.setAutoCommit(true);
             ps.setInt(1, n);
             ps.setString(2, roomId);

@@ -5,12 +5,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The NOTIFY payload announcing stored messages: a head line "{@code roomId first last}" (room
- * {@code roomId} has messages {@code first} to {@code last}), then, when they fit in a payload
- * (PostgreSQL takes at most 8000 bytes), one line per message with its frame's tail
- * ({@link Frames#messageTail}). The storing statement writes the head, once it knows the seqs; each
- * node puts head and tail together once per message. A notice without tails tells receivers to read
- * those rows by seq. JSON text never holds a raw line break, so a line is a tail.
+ * The NOTIFY payload announcing stored messages, written and read here only: a head line
+ * "{@code roomId first last}" (room {@code roomId} has messages {@code first} to {@code last}), then,
+ * when they fit in a payload (PostgreSQL takes at most 8000 bytes), one line per message with its
+ * frame's tail ({@link Frames#messageTail}). The storing statement writes it with {@link #payloadSql},
+ * since only the database knows the seqs; each node puts head and tail together once per message
+ * ({@link #frame}). A notice without tails tells receivers to read those rows by seq. JSON text never
+ * holds a raw line break, so a line is a tail.
  */
 record Notice(String roomId, long first, long last, List<String> tails) {
 
@@ -32,6 +33,14 @@ record Notice(String roomId, long first, long last, List<String> tails) {
         String[] head = lines[0].split(" ");
         List<String> tails = lines.length > 1 ? Arrays.asList(lines).subList(1, lines.length) : null;
         return new Notice(head[0], Long.parseLong(head[1]), Long.parseLong(head[2]), tails);
+    }
+
+    /**
+     * The payload as an SQL expression of the batch's first seq ({@code first}, an SQL expression
+     * too), with three parameters: the room id, the number of messages, and the {@link #body}.
+     */
+    static String payloadSql(String first) {
+        return "?::text || ' ' || " + first + " || ' ' || (" + first + " + ? - 1) || ?::text";
     }
 
     /** The payload after the head line for these tails: one line each. */

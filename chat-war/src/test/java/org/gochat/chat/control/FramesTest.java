@@ -6,17 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringReader;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.List;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.stream.JsonGenerator;
 
 import org.gochat.chat.entity.ChatError;
 import org.gochat.chat.entity.ChatMessage;
 import org.junit.jupiter.api.Test;
 
-/** The hand-written message frame is valid JSON with the contract's fields, whatever the text holds. */
+/**
+ * The hand-written message frame is valid JSON with the contract's fields, whatever the text holds,
+ * and the very text JSON-B's generator writes (HubIT compares it with the history route's body).
+ */
 class FramesTest {
 
     private static JsonObject parse(String json) {
@@ -31,6 +36,50 @@ class FramesTest {
         String frame = Frames.message(new ChatMessage("room-1", 42, 7, "ann", "hello", sentAt, "c-1"));
         assertEquals("{\"type\":\"message\",\"roomId\":\"room-1\",\"seq\":42,\"userId\":7,\"username\":\"ann\","
                 + "\"content\":\"hello\",\"sentAt\":\"2026-11-29T00:39:46.120Z\",\"clientMsgId\":\"c-1\"}", frame);
+    }
+
+    /** What JSON-B writes for a message: its JSON-P generator, the fields in ChatMessage's order, nulls left out. */
+    private static String generated(ChatMessage m) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = Json.createGenerator(out)) {
+            g.writeStartObject().write("type", m.type()).write("roomId", m.roomId()).write("seq", m.seq())
+                    .write("userId", m.userId()).write("username", m.username()).write("content", m.content())
+                    .write("sentAt", m.sentAt().toString());
+            if (m.clientMsgId() != null) {
+                g.write("clientMsgId", m.clientMsgId());
+            }
+            g.writeEnd();
+        }
+        return out.toString();
+    }
+
+    @Test
+    void everyCharacterIsEscapedAsTheJsonGeneratorEscapesIt() {
+        StringBuilder every = new StringBuilder();
+        for (int c = 0; c <= Character.MAX_VALUE; c++) {
+            every.append((char) c);
+        }
+        String text = every.toString();
+        for (Instant sentAt : List.of(Instant.EPOCH, Instant.parse("2026-11-29T00:39:46.120Z"),
+                Instant.parse("2026-11-29T00:39:46.100Z"), Instant.parse("2026-11-29T00:39:46Z"))) {
+            ChatMessage m = new ChatMessage("r_1-x", 9_007_199_254_740_993L, Long.MAX_VALUE, "a.b_c-d", text, sentAt, text);
+            assertSameText(generated(m), Frames.message(m));
+            ChatMessage without = new ChatMessage("r", 1, 2, "bo", text, sentAt, null);
+            assertSameText(generated(without), Frames.message(without));
+        }
+    }
+
+    /** Equal texts; else where they part, with a few characters around (the texts are long). */
+    private static void assertSameText(String expected, String actual) {
+        int i = 0;
+        while (i < Math.min(expected.length(), actual.length()) && expected.charAt(i) == actual.charAt(i)) {
+            i++;
+        }
+        if (i < expected.length() || i < actual.length()) {
+            int from = Math.max(0, i - 20);
+            assertEquals(expected.substring(from, Math.min(expected.length(), i + 20)),
+                    actual.substring(from, Math.min(actual.length(), i + 20)), "the texts part at " + i);
+        }
     }
 
     @Test
