@@ -1,9 +1,6 @@
 package org.gochat.chat;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -67,8 +64,7 @@ public class MemberEndpoint {
     @OnMessage
     public void text(String text) {
         if (unchecked) {
-            store.submit(new MessageStore.Draft(member, text, null,
-                    OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS)));
+            store.submit(member.draft(text, null));
         } else {
             hub.receive(member, text);
         }

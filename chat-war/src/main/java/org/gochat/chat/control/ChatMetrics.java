@@ -2,7 +2,6 @@ package org.gochat.chat.control;
 
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.function.Function;
 
 import jakarta.annotation.PostConstruct;
@@ -54,12 +53,11 @@ public class ChatMetrics {
         // @PostConstruct did the work
     }
 
-    /** The hub's gauges, read from its own collections and send pool. */
-    void hubGauges(Set<?> connections, Map<?, ?> rooms, ThreadPoolExecutor sendPool) {
+    /** The hub's gauges, read from its own collections and its send pool. */
+    void hubGauges(Set<?> connections, Map<?, ?> rooms, SendPool sendPool) {
         gauge("gochat.ws.sessions", "WebSocket connections open on this server", connections, Set::size);
         gauge("gochat.ws.rooms", "Rooms with members on this server", rooms, Map::size);
-        gauge("gochat.ws.sendThreads", "Threads of the pool that sends to connections", sendPool,
-                ThreadPoolExecutor::getPoolSize);
+        gauge("gochat.ws.sendThreads", "Threads of the pool that sends to connections", sendPool, SendPool::size);
     }
 
     Counter stored() {

@@ -8,21 +8,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ContextService;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
-import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -30,7 +26,6 @@ import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
 
-import org.eclipse.microprofile.metrics.Counter;
 import org.gochat.chat.entity.ChatError;
 import org.gochat.chat.entity.ChatMessage;
 import org.gochat.db.Bus;
@@ -46,13 +41,13 @@ import org.gochat.web.Revocations;
  * members only through PostgreSQL notifications (see {@link MessageStore}), even on one node, so
  * every node delivers a room's messages in the one seq order the database gave them; a gap in the
  * seqs (a missed notification) is filled from the table before anything later is delivered.
+ * <p>
+ * It also supervises this node's connections: joining and leaving, the sweep (send timeouts, expired
+ * tokens), pings, revocations, the orderly stop. Each {@link Member} is given what it needs when it
+ * is made (its {@link SendPool}, the store its replays read, its counters) and never calls back here.
  */
 @ApplicationScoped
 public class Hub {
-
-    /** Per-connection limits, from configuration. */
-    record Limits(int queueBound, int perSecond, int burst, long sendTimeoutNanos) {
-    }
 
     /** The local state of one room: touched only by its loop. */
     private static final class Room {
@@ -70,16 +65,9 @@ public class Hub {
 
     private static final Logger LOG = Logger.getLogger(Hub.class.getName());
     private static final int CATCH_UP_PAGE = 500;
-    /** A send (or close) blocked this long is a client not reading: the send pool gets a thread in its place. */
-    private static final long BLOCKED_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final int MAX_STAND_INS = 256;
 
     @Resource(lookup = "concurrent/chat")
     ManagedExecutorService executor;
-
-    /** Makes the threads that send to connections. */
-    @Resource
-    ManagedThreadFactory threadFactory;
 
     @Resource
     ManagedScheduledExecutorService scheduler;
@@ -99,26 +87,15 @@ public class Hub {
     @Inject
     ChatMetrics metrics;
 
-    /**
-     * Sends to connections (their outbound queues' drains), on a pool of managed threads. Each
-     * message means one task per member; a managed executor would capture and apply the
-     * application's thread context for each of them, which costs more than the socket write itself.
-     * The pool is small (GOCHAT_SEND_THREADS, the number of cores by default): every thread woken for
-     * a message costs more than a few more sends on a thread already running. So that clients that
-     * stop reading cannot hold it, it gets one thread more for each send or close blocked too long (see
-     * {@link #standInForBlockedSends}).
-     */
-    private ThreadPoolExecutor sendPool;
-    private int sendThreads;
+    @Inject
+    SendPool sendPool;
+
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     /** Every connection of this node, for the periodic sweep and for revocations. */
     private final Set<Member> connections = ConcurrentHashMap.newKeySet();
-    /** Closed connections whose send or close still holds a send thread (see {@link #standInForBlockedSends}). */
-    private final Set<Member> departed = ConcurrentHashMap.newKeySet();
-    private Limits limits;
+    private Member.Limits limits;
+    private Member.Services services;
     private int idleTimeoutSeconds;
-    private Counter delivered;
-    private Counter slowConsumersClosed;
     private List<Bus.Subscription> subscriptions = List.of();
     private List<ScheduledFuture<?>> timers = List.of();
     private volatile boolean stopping;
@@ -130,15 +107,10 @@ public class Hub {
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
         Database.ensureReady();
         int perSecond = Settings.getInt("GOCHAT_WS_RATE", 100);
-        limits = new Limits(Settings.getInt("GOCHAT_WS_QUEUE", 8192), perSecond, 2 * perSecond,
+        limits = new Member.Limits(Settings.getInt("GOCHAT_WS_QUEUE", 8192), perSecond, 2 * perSecond,
                 TimeUnit.SECONDS.toNanos(Settings.getInt("GOCHAT_WS_SEND_TIMEOUT", 10)));
+        services = new Member.Services(sendPool, store, limits, metrics.delivered(), metrics.slowConsumersClosed());
         idleTimeoutSeconds = Settings.getInt("GOCHAT_WS_IDLE_TIMEOUT", 120);
-        sendThreads = Settings.getInt("GOCHAT_SEND_THREADS", Math.max(2, Runtime.getRuntime().availableProcessors()));
-        // Unbounded queue: the pool runs exactly its core size of threads, which the stand-ins adjust.
-        sendPool = new ThreadPoolExecutor(sendThreads, sendThreads + MAX_STAND_INS, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), threadFactory);
-        delivered = metrics.delivered();
-        slowConsumersClosed = metrics.slowConsumersClosed();
         metrics.hubGauges(connections, rooms, sendPool);
         try {
             presence.clear();
@@ -176,7 +148,6 @@ public class Hub {
         int pingEvery = Math.max(1, idleTimeoutSeconds / 4);
         timers = List.of(
                 scheduler.scheduleAtFixedRate(this::sweep, 1, 1, TimeUnit.SECONDS),
-                scheduler.scheduleAtFixedRate(this::standInForBlockedSends, 100, 100, TimeUnit.MILLISECONDS),
                 scheduler.scheduleAtFixedRate(() -> connections.forEach(Member::ping), pingEvery, pingEvery,
                         TimeUnit.SECONDS),
                 scheduler.scheduleAtFixedRate(this::heartbeat, 10, 10, TimeUnit.SECONDS));
@@ -250,7 +221,6 @@ public class Hub {
     @PreDestroy
     void stop() {
         release();
-        sendPool.shutdownNow();
     }
 
     // ---- connections (called by the endpoint)
@@ -258,7 +228,7 @@ public class Hub {
     /** Registers a new connection of this node and joins it to its room; {@code since} asks for a replay. */
     public Member join(Session session, Caller caller, String roomId, Long since) {
         session.setMaxIdleTimeout(TimeUnit.SECONDS.toMillis(idleTimeoutSeconds));
-        Member m = new Member(session, caller, roomId, presence.nodeId(), this, limits);
+        Member m = Member.open(session, caller, roomId, presence.nodeId(), services);
         connections.add(m);
         // A revocation that arrived between the handshake's check and now found no connection to close.
         if (Revocations.isRevoked(caller.tokenId()) || Revocations.isDeleted(caller.id())) {
@@ -291,8 +261,7 @@ public class Hub {
             m.event(Frames.encode(e.error()));
             return;
         }
-        if (store.submit(new MessageStore.Draft(m, in.content(), in.clientMsgId(), MessageStore.now()))
-                == Drain.Offer.FULL) {
+        if (store.submit(m.draft(in.content(), in.clientMsgId())) == Drain.Offer.FULL) {
             refuse(m, ChatError.RATE_LIMITED, "The room is too busy; try again shortly.");
         }
     }
@@ -314,9 +283,6 @@ public class Hub {
         }
         connections.remove(m);
         m.closed();
-        if (m.holdsASendThread()) {
-            departed.add(m);
-        }
         Room room = rooms.get(m.roomId());
         if (room != null) {
             room.loop.offer(() -> unregister(room, m));
@@ -344,7 +310,7 @@ public class Hub {
             }
             room.members.add(m);
             if (!released) {
-                presence.joined(m);
+                presence.joined(room.id, m.caller(), m.key());
             }
             if (first) {
                 // Notices of messages stored after the position was read found no member and were dropped.
@@ -360,7 +326,7 @@ public class Hub {
     private void unregister(Room room, Member m) {
         if (room.members.remove(m) && !released) {
             try {
-                presence.left(m);
+                presence.left(room.id, m.caller(), m.key());
             } catch (SQLException | RuntimeException e) {
                 LOG.log(Level.WARNING, "Could not record that a connection left room " + room.id, e);
             }
@@ -433,28 +399,7 @@ public class Hub {
         }
     }
 
-    // ---- called by members and timers
-
-    Executor sendExecutor() {
-        return sendPool;
-    }
-
-    MessageStore store() {
-        return store;
-    }
-
-    void delivered(int messages) {
-        if (messages > 0) {
-            delivered.inc(messages);
-        }
-    }
-
-    /** A member's queue passed its bound, or a send to it blocked too long: close it with 1013. */
-    void slowConsumer(Member m) {
-        if (m.close(Member.SLOW_CONSUMER, "Too slow: resume with since.")) {
-            slowConsumersClosed.inc();
-        }
-    }
+    // ---- supervision
 
     private void refuse(Member m, String code, String detail) {
         m.event(Frames.encode(new ChatError(code, detail)));
@@ -470,27 +415,10 @@ public class Hub {
         Instant wallNow = Instant.now();
         for (Member m : connections) {
             if (m.sendingFor(now) > limits.sendTimeoutNanos()) {
-                slowConsumer(m);
+                m.closeSlow();
             } else if (m.caller().expiresAt() != null && m.caller().expiresAt().isBefore(wallNow)) {
                 m.close(CloseCodes.VIOLATED_POLICY, "The token expired.");
             }
-        }
-    }
-
-    /**
-     * Gives the send pool one thread more for each send or close blocked over 100 ms (its client is
-     * not reading; the sweep closes it with 1013 at the send timeout, and that close waits for the
-     * client too), and takes them back as those end, so the other connections' frames never wait
-     * behind such clients.
-     */
-    private void standInForBlockedSends() {
-        long now = System.nanoTime();
-        departed.removeIf(m -> !m.holdsASendThread());
-        int blocked = Stream.concat(connections.stream(), departed.stream())
-                .mapToInt(m -> m.blockedLongerThan(BLOCKED_NANOS, now)).sum();
-        int size = sendThreads + Math.min(blocked, MAX_STAND_INS);
-        if (sendPool.getCorePoolSize() != size) {
-            sendPool.setCorePoolSize(size); // a smaller size ends the extra threads as they go idle
         }
     }
 

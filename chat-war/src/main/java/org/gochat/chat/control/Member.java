@@ -12,6 +12,7 @@ import jakarta.websocket.CloseReason.CloseCode;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 
+import org.eclipse.microprofile.metrics.Counter;
 import org.gochat.chat.entity.ChatMessage;
 import org.gochat.web.Caller;
 
@@ -22,6 +23,18 @@ import org.gochat.web.Caller;
  * or whose send has been blocked too long, is closed with 1013; nobody else waits for it.
  */
 public final class Member {
+
+    /** Per-connection limits, from configuration. */
+    record Limits(int queueBound, int perSecond, int burst, long sendTimeoutNanos) {
+    }
+
+    /**
+     * What every connection of this node uses: the threads that send, the table that replays read,
+     * the limits, and the counters of messages delivered and of connections closed for being slow.
+     */
+    record Services(SendPool sendPool, MessageStore store, Limits limits, Counter delivered,
+            Counter slowConsumersClosed) {
+    }
 
     /** Close codes of the contract that the container has no constant for. */
     static final CloseCode SLOW_CONSUMER = CloseReason.CloseCodes.TRY_AGAIN_LATER; // 1013
@@ -43,23 +56,32 @@ public final class Member {
     private final Caller caller;
     private final String roomId;
     private final String key;
-    private final Hub hub;
+    private final Services services;
     private final Drain<Object> outbound;
     private final TokenBucket rate;
     private final AtomicBoolean closing = new AtomicBoolean();
+    /** The connection has closed and left the hub. */
+    private volatile boolean left;
     /** System.nanoTime() when the send under way began; 0 when none is. */
     private volatile long sendingSince;
     /** System.nanoTime() when the close under way began (it waits for a blocked send, then for the client); 0 when none is. */
     private volatile long closingSince;
 
-    Member(Session session, Caller caller, String roomId, String nodeId, Hub hub, Hub.Limits limits) {
+    private Member(Session session, Caller caller, String roomId, String nodeId, Services services) {
         this.session = session;
         this.caller = caller;
         this.roomId = roomId;
         this.key = nodeId + "/" + session.getId();
-        this.hub = hub;
-        this.outbound = new Drain<>(hub.sendExecutor(), limits.queueBound(), this::send);
-        this.rate = new TokenBucket(limits.perSecond(), limits.burst());
+        this.services = services;
+        this.outbound = new Drain<>(services.sendPool(), services.limits().queueBound(), this::send);
+        this.rate = new TokenBucket(services.limits().perSecond(), services.limits().burst());
+    }
+
+    /** A new connection of this node, to a room; its send pool watches it from now on. */
+    static Member open(Session session, Caller caller, String roomId, String nodeId, Services services) {
+        Member m = new Member(session, caller, roomId, nodeId, services);
+        services.sendPool().serve(m);
+        return m;
     }
 
     public Caller caller() {
@@ -78,6 +100,15 @@ public final class Member {
     /** Whether the rate limit lets one more message in; called by the connection's reading thread only. */
     boolean withinRate() {
         return rate.tryTake();
+    }
+
+    /**
+     * A message of this connection, for its room's next batch: taken as sent now; when it cannot be
+     * stored, the error event comes back to this connection.
+     */
+    public MessageStore.Draft draft(String content, String clientMsgId) {
+        return new MessageStore.Draft(roomId, caller.id(), caller.username(), content, clientMsgId,
+                MessageStore.now(), this::event);
     }
 
     /** Queues a message frame. */
@@ -101,7 +132,14 @@ public final class Member {
 
     private void queue(Object item) {
         if (outbound.offer(item) == Drain.Offer.FULL) {
-            hub.slowConsumer(this);
+            closeSlow();
+        }
+    }
+
+    /** Its queue passed its bound, or a send to it blocked too long: close it with 1013. */
+    void closeSlow() {
+        if (close(SLOW_CONSUMER, "Too slow: resume with since.")) {
+            services.slowConsumersClosed().inc();
         }
     }
 
@@ -120,9 +158,9 @@ public final class Member {
         return (since(sendingSince, now) > nanos ? 1 : 0) + (since(closingSince, now) > nanos ? 1 : 0);
     }
 
-    /** Whether a send or close of this connection is under way on a send thread. */
-    boolean holdsASendThread() {
-        return sendingSince != 0 || closingSince != 0;
+    /** Whether the connection has left and holds no send thread any more: its send pool can forget it. */
+    boolean isDone() {
+        return left && sendingSince == 0 && closingSince == 0;
     }
 
     private static long since(long start, long now) {
@@ -138,7 +176,7 @@ public final class Member {
             return false;
         }
         outbound.close();
-        hub.sendExecutor().execute(() -> {
+        services.sendPool().execute(() -> {
             closingSince = System.nanoTime();
             try {
                 session.close(new CloseReason(code, reason));
@@ -156,10 +194,11 @@ public final class Member {
         return outbound.awaitIdle(deadline);
     }
 
-    /** The connection is closed already (by either side): stop queueing for it. */
+    /** The connection is closed already (by either side) and leaves the hub: stop queueing for it. */
     void closed() {
         closing.set(true);
         outbound.close();
+        left = true;
     }
 
     /** A message of this connection could not be stored: close with 1011 so the client resumes. */
@@ -190,7 +229,9 @@ public final class Member {
             outbound.close();
         } finally {
             sendingSince = 0;
-            hub.delivered(messages);
+            if (messages > 0) {
+                services.delivered().inc(messages);
+            }
         }
     }
 
@@ -198,7 +239,7 @@ public final class Member {
         int sent = 0;
         long after = replay.after();
         while (after < replay.upTo()) {
-            List<ChatMessage> page = hub.store().after(roomId, after, replay.upTo(), REPLAY_PAGE);
+            List<ChatMessage> page = services.store().after(roomId, after, replay.upTo(), REPLAY_PAGE);
             for (ChatMessage m : page) {
                 sendingSince = System.nanoTime();
                 remote.sendText(Frames.message(m));

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -34,13 +35,16 @@ import org.gochat.db.Database;
 @ApplicationScoped
 public class MessageStore {
 
-    /** A message accepted from a connection, waiting for its batch. */
-    public record Draft(Member sender, String content, String clientMsgId, OffsetDateTime sentAt) {
+    /**
+     * A message accepted from a connection, waiting for its batch: its room, its author, what it says,
+     * and where the error event goes when it cannot be stored ({@code refused} takes the frame).
+     */
+    public record Draft(String roomId, long userId, String username, String content, String clientMsgId,
+            OffsetDateTime sentAt, Consumer<String> refused) {
 
         /** Its frame's tail (everything after the seq, which storing gives), written once. */
         String tail() {
-            return Frames.messageTail(sender.caller().id(), sender.caller().username(), content,
-                    sentAt.toInstant(), clientMsgId);
+            return Frames.messageTail(userId, username, content, sentAt.toInstant(), clientMsgId);
         }
     }
 
@@ -74,7 +78,7 @@ public class MessageStore {
 
     /** Queues a message for its room's next batch; {@code FULL} when the database cannot keep up. */
     public Drain.Offer submit(Draft draft) {
-        return waiting.computeIfAbsent(draft.sender().roomId(),
+        return waiting.computeIfAbsent(draft.roomId(),
                 room -> new Drain<>(executor, MAX_WAITING_PER_ROOM, batch -> store(room, batch))).offer(draft);
     }
 
@@ -137,7 +141,7 @@ public class MessageStore {
                 error = new ChatError(ChatError.UNAVAILABLE, "The message could not be stored; send it again.");
             }
             String frame = Frames.encode(error);
-            batch.forEach(d -> d.sender().event(frame));
+            batch.forEach(d -> d.refused().accept(frame));
         }
     }
 
@@ -161,8 +165,8 @@ public class MessageStore {
         String[] sentAts = new String[n];
         for (int i = 0; i < n; i++) {
             Draft d = batch.get(i);
-            userIds[i] = d.sender().caller().id();
-            usernames[i] = d.sender().caller().username();
+            userIds[i] = d.userId();
+            usernames[i] = d.username();
             contents[i] = d.content();
             clientMsgIds[i] = d.clientMsgId();
             sentAts[i] = d.sentAt().toString();

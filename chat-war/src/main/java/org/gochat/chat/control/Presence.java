@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.gochat.chat.entity.ChatEvent;
 import org.gochat.db.Bus;
 import org.gochat.db.Settings;
+import org.gochat.web.Caller;
 
 /**
  * The presence table: who is connected to which room, counted per node, with the node's heartbeat.
@@ -44,35 +45,37 @@ public class Presence {
         return nodeId;
     }
 
-    void joined(Member m) throws SQLException {
+    /** The connection {@code connection} (a member's key) of {@code who} joined {@code roomId} on this node. */
+    void joined(String roomId, Caller who, String connection) throws SQLException {
         Sql.inTransaction(c -> {
             Sql.execute(c, """
                     INSERT INTO presence (node_id, room_id, user_id, username, connections) VALUES (?, ?, ?, ?, 1)
                     ON CONFLICT (node_id, room_id, user_id)
                     DO UPDATE SET connections = presence.connections + 1, heartbeat_at = now()""",
-                    nodeId, m.roomId(), m.caller().id(), m.caller().username());
-            announce(c, m, "join");
+                    nodeId, roomId, who.id(), who.username());
+            announce(c, "join", roomId, who, connection);
             return null;
         });
     }
 
-    void left(Member m) throws SQLException {
+    /** The connection {@code connection} of {@code who} left {@code roomId} on this node. */
+    void left(String roomId, Caller who, String connection) throws SQLException {
         Sql.inTransaction(c -> {
             Sql.execute(c, "DELETE FROM presence WHERE node_id = ? AND room_id = ? AND user_id = ? AND connections = 1",
-                    nodeId, m.roomId(), m.caller().id());
+                    nodeId, roomId, who.id());
             Sql.execute(c, """
                     UPDATE presence SET connections = connections - 1
                      WHERE node_id = ? AND room_id = ? AND user_id = ? AND connections > 1""",
-                    nodeId, m.roomId(), m.caller().id());
-            announce(c, m, "leave");
+                    nodeId, roomId, who.id());
+            announce(c, "leave", roomId, who, connection);
             return null;
         });
     }
 
-    private static void announce(Connection c, Member m, String type) throws SQLException {
-        String frame = Frames.encode(new ChatEvent(type, m.roomId(), m.caller().id(), m.caller().username(),
-                MessageStore.now().toInstant()));
-        Bus.publish(c, CHANNEL, new Announcement(m.roomId(), m.key(), frame).payload());
+    private static void announce(Connection c, String type, String roomId, Caller who, String connection)
+            throws SQLException {
+        String frame = Frames.encode(new ChatEvent(type, roomId, who.id(), who.username(), MessageStore.now().toInstant()));
+        Bus.publish(c, CHANNEL, new Announcement(roomId, connection, frame).payload());
     }
 
     /** Marks this node's rows alive, and purges the rows of nodes that stopped beating. */
