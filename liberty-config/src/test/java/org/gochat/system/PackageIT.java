@@ -1,16 +1,30 @@
 package org.gochat.system;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The runnable jar of the package profile ({@code ./mvnw -Ppackage verify}; only that profile runs
  * this test): small, with the Liberty features server.xml uses and nothing a test or a local run
- * left behind.
+ * left behind; run as a first-time user runs it, it keeps its keys and cleans up after itself.
  */
 class PackageIT {
 
@@ -81,6 +95,122 @@ class PackageIT {
         if (entries.contains(SERVER + "server.env")) {
             assertFalse(text(SERVER + "server.env").contains("keystore_password"), "a generated keystore_password in server.env");
         }
+    }
+
+    /**
+     * The jar as a first-time user runs it: {@code java -jar gochat.jar} with no password of any kind
+     * set. It generates its keystore's password and opens HTTPS; stopped with SIGTERM it exits and
+     * leaves nothing of its unpacked copy but that run's logs; started again, it accepts the token it issued before and serves
+     * the same keystore.
+     */
+    @Test
+    void theJarKeepsItsKeysAcrossRestartsAndCleansUpAfterItself() throws Exception {
+        Path extractRoot = Files.createDirectories(Path.of("target/jar-extract").toAbsolutePath());
+        LibertyServer.deleteTree(extractRoot.resolve("run"));
+        Map<String, String> env = DataFolderIT.embedded("jar-" + UUID.randomUUID());
+        env.remove("GOCHAT_ADMIN_PASSWORD");
+        env.put("GOCHAT_HTTP_PORT", String.valueOf(Ports.free()));
+        env.put("GOCHAT_HTTPS_PORT", String.valueOf(Ports.free()));
+        env.put("WLP_JAR_EXTRACT_ROOT", extractRoot.resolve("run").toString());
+        Path data = Path.of(env.get("GOCHAT_DATA_DIR"));
+        URI base = URI.create("http://localhost:" + env.get("GOCHAT_HTTP_PORT"));
+
+        String token;
+        Process first = startJar(env, "first");
+        try {
+            awaitReady(first, base);
+            String name = "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+            Http.Response registered = Http.send(HttpRequest.newBuilder(base.resolve("/auth/register"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"username\":\"" + name + "\",\"email\":\"" + name + "@example.org\",\"password\":\"correct horse\"}")));
+            assertEquals(201, registered.status(), registered.body());
+            token = registered.json().getString("token");
+            assertEquals(200, awaitHttps(env, data), "HTTPS with the generated keystore password");
+        } finally {
+            first.destroy(); // SIGTERM
+        }
+        assertTrue(first.waitFor(2, TimeUnit.MINUTES), "the jar stopped");
+        // 143: the JVM's own exit status after SIGTERM (128 + 15), which init systems and container runtimes expect
+        assertTrue(first.exitValue() == 0 || first.exitValue() == 143, "exit status " + first.exitValue());
+        awaitOnlyLogsLeft(extractRoot.resolve("run"));
+        byte[] keystore = Files.readAllBytes(data.resolve("key.p12"));
+
+        Process again = startJar(env, "again");
+        try {
+            awaitReady(again, base);
+            assertEquals(200, Http.send(HttpRequest.newBuilder(base.resolve("/user/me"))
+                    .header("Authorization", "Bearer " + token)).status(), "the token issued before the restart");
+            assertEquals(200, awaitHttps(env, data));
+            assertArrayEquals(keystore, Files.readAllBytes(data.resolve("key.p12")), "the same keystore");
+        } finally {
+            again.destroy();
+            again.waitFor(2, TimeUnit.MINUTES);
+        }
+    }
+
+    private static Process startJar(Map<String, String> env, String name) throws IOException {
+        Path out = Path.of("target/jar-" + name + ".out").toAbsolutePath();
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toAbsolutePath().toString()).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().putAll(env);
+        pb.environment().remove("GOCHAT_KEYSTORE_PASSWORD");
+        pb.environment().remove("GOCHAT_ADMIN_PASSWORD");
+        return pb.start();
+    }
+
+    private static void awaitReady(Process jarProcess, URI base) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
+        while (System.nanoTime() < deadline && jarProcess.isAlive()) {
+            try {
+                if (HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("the jar did not become ready (alive: " + jarProcess.isAlive() + ")");
+    }
+
+    /** The status of /health/ready over HTTPS, trusting the keystore the server made, once its port is open. */
+    private static int awaitHttps(Map<String, String> env, Path data) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (true) {
+            try (InputStream in = Files.newInputStream(data.resolve("key.p12"))) {
+                KeyStore keyStore = KeyStore.getInstance("PKCS12");
+                keyStore.load(in, Files.readString(data.resolve("keystore-password")).trim().toCharArray());
+                TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trust.init(keyStore);
+                SSLContext tls = SSLContext.getInstance("TLS");
+                tls.init(null, trust.getTrustManagers(), null);
+                return HttpClient.newBuilder().sslContext(tls).build().send(HttpRequest.newBuilder(
+                        URI.create("https://localhost:" + env.get("GOCHAT_HTTPS_PORT") + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    /**
+     * The jar deletes its unpacked copy shortly after it ends (a process of its own waits for it to
+     * end), all but the run's logs folder, which Liberty keeps; a later start removes those of older runs.
+     */
+    private static void awaitOnlyLogsLeft(Path extractRoot) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        List<Path> left;
+        do {
+            Thread.sleep(500);
+            try (Stream<Path> files = Files.walk(extractRoot)) {
+                left = files.filter(Files::isRegularFile).filter(f -> !f.toString().contains("/wlp/usr/servers/gochat/logs/")).toList();
+            }
+        } while (!left.isEmpty() && System.nanoTime() < deadline);
+        assertEquals(List.of(), left, "left of the unpacked copy in " + extractRoot);
     }
 
     private static String text(String entry) throws IOException {
