@@ -3,6 +3,7 @@ package org.gochat.chat.control;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -43,6 +44,7 @@ public final class Member {
     private static final ByteBuffer NO_DATA = ByteBuffer.allocate(0);
     private static final Object PING = new Object();
     private static final int REPLAY_PAGE = 500;
+    private static final long CLOSE_WAITS_FOR_SEND_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /** A frame that is not a message (join, leave, error): sent, but not counted as a delivery. */
     private record Event(String frame) {
@@ -66,6 +68,8 @@ public final class Member {
     private volatile long sendingSince;
     /** System.nanoTime() when the close under way began (it waits for a blocked send, then for the client); 0 when none is. */
     private volatile long closingSince;
+    /** Notified when a batch of sends ends (a close may be waiting for it). */
+    private final Object sendEnded = new Object();
 
     private Member(Session session, Caller caller, String roomId, String nodeId, Services services) {
         this.session = session;
@@ -169,7 +173,11 @@ public final class Member {
 
     /**
      * Closes the connection with this code, once; later calls return false. The close itself runs on
-     * the executor: when a send is blocked, the container waits for it (a few seconds) first.
+     * the send pool, after the send under way, if any, has ended: a send blocked on a client that does
+     * not read has written part of its frame, and Liberty, which waits only 5.5 s for it, would then
+     * write the close frame into the middle of that frame (the client reads garbage, not the close
+     * code). So the close waits for such a send up to {@link #CLOSE_WAITS_FOR_SEND_NANOS}, then closes
+     * all the same (a client that has not read for that long gets what Liberty does).
      */
     boolean close(CloseCode code, String reason) {
         if (!closing.compareAndSet(false, true)) {
@@ -179,6 +187,11 @@ public final class Member {
         services.sendPool().execute(() -> {
             closingSince = System.nanoTime();
             try {
+                awaitNoSend(closingSince + CLOSE_WAITS_FOR_SEND_NANOS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the pool is stopping: close at once
+            }
+            try {
                 session.close(new CloseReason(code, reason));
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "close of " + key + " failed", e);
@@ -187,6 +200,15 @@ public final class Member {
             }
         });
         return true;
+    }
+
+    private void awaitNoSend(long deadline) throws InterruptedException {
+        synchronized (sendEnded) {
+            long left;
+            while (sendingSince != 0 && (left = deadline - System.nanoTime()) > 0) {
+                TimeUnit.NANOSECONDS.timedWait(sendEnded, left);
+            }
+        }
     }
 
     /** Waits until the frames queued for this connection are sent; false when the deadline (a nanoTime) passed first. */
@@ -229,6 +251,9 @@ public final class Member {
             outbound.close();
         } finally {
             sendingSince = 0;
+            synchronized (sendEnded) {
+                sendEnded.notifyAll();
+            }
             if (messages > 0) {
                 services.delivered().inc(messages);
             }
