@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -22,6 +23,7 @@ import jakarta.json.JsonObject;
 import org.eclipse.microprofile.metrics.MetricID;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.gochat.chat.control.Rooms;
+import org.gochat.testkit.ChatSocket;
 import org.gochat.web.Tokens;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -59,28 +61,28 @@ class HubIT {
         return id;
     }
 
-    private WsClient join(String room, long user, Long since, boolean reading) throws Exception {
+    private ChatSocket join(String room, long user, Long since, boolean reading) throws Exception {
         URI uri = URI.create(base.toString().replaceFirst("^http", "ws") + "it/join/" + room + "?user=" + user
                 + (since == null ? "" : "&since=" + since));
-        return WsClient.open(uri, reading);
+        return ChatSocket.open(uri, Map.of(), reading);
     }
 
     @Test
     void everyMemberOfEachRoomReceivesTheSameGaplessSequenceIncludingItsOwnMessages() throws Exception {
         int perClient = 60;
         List<String> roomIds = List.of(newRoom(), newRoom());
-        List<List<WsClient>> clients = new ArrayList<>();
+        List<List<ChatSocket>> clients = new ArrayList<>();
         for (String room : roomIds) {
-            List<WsClient> members = new ArrayList<>();
+            List<ChatSocket> members = new ArrayList<>();
             for (int u = 1; u <= 3; u++) {
                 members.add(join(room, u, 0L, true)); // since=0: nothing is missed while the others join
             }
             clients.add(members);
         }
         List<Thread> senders = new ArrayList<>();
-        for (List<WsClient> members : clients) {
+        for (List<ChatSocket> members : clients) {
             for (int u = 0; u < members.size(); u++) {
-                WsClient c = members.get(u);
+                ChatSocket c = members.get(u);
                 int user = u + 1;
                 senders.add(started(() -> {
                     for (int i = 0; i < perClient; i++) {
@@ -94,10 +96,10 @@ class HubIT {
         }
         for (int r = 0; r < roomIds.size(); r++) {
             List<String> first = null;
-            for (WsClient c : clients.get(r)) {
-                List<JsonObject> got = c.messages(3 * perClient, 30);
+            for (ChatSocket c : clients.get(r)) {
+                List<JsonObject> got = c.next("message", 3 * perClient, 30);
                 assertEquals(3 * perClient, got.size(), "messages received in room " + roomIds.get(r));
-                assertFalse(c.closeCode.isDone(), "still connected");
+                assertFalse(c.closed.isDone(), "still connected");
                 List<String> seen = new ArrayList<>();
                 for (int i = 0; i < got.size(); i++) {
                     JsonObject m = got.get(i);
@@ -121,24 +123,24 @@ class HubIT {
                     }
                 }
             }
-            clients.get(r).forEach(WsClient::close);
+            clients.get(r).forEach(ChatSocket::close);
         }
     }
 
     @Test
     void sinceReplaysTheStoredMessagesThenTheLiveOnesWithoutGapOrDuplicate() throws Exception {
         String room = newRoom();
-        WsClient alice = join(room, 1, null, true);
+        ChatSocket alice = join(room, 1, null, true);
         for (int i = 1; i <= 10; i++) {
             alice.send("early " + i);
         }
-        assertEquals(10, alice.messages(10, 20).size());
+        assertEquals(10, alice.next("message", 10, 20).size());
 
-        WsClient bob = join(room, 2, 4L, true);
+        ChatSocket bob = join(room, 2, 4L, true);
         for (int i = 11; i <= 15; i++) {
             alice.send("late " + i);
         }
-        List<JsonObject> got = bob.messages(11, 20);
+        List<JsonObject> got = bob.next("message", 11, 20);
         assertEquals(11, got.size());
         for (int i = 0; i < got.size(); i++) {
             long seq = 5 + i;
@@ -153,7 +155,7 @@ class HubIT {
     @Test
     void badFramesGetErrorEventsAndNothingIsStored() throws Exception {
         String room = newRoom();
-        WsClient c = join(room, 1, null, true);
+        ChatSocket c = join(room, 1, null, true);
         c.send("   ");
         assertEquals("invalid_message", nextError(c));
         c.send("{\"content\": 5}");
@@ -163,10 +165,10 @@ class HubIT {
         c.send("y".repeat(4097));
         assertEquals("message_too_large", nextError(c));
         c.send("  " + "z".repeat(4096) + "  ");
-        JsonObject m = c.messages(1, 10).get(0);
+        JsonObject m = c.next("message", 1, 10).get(0);
         assertEquals(1, m.getInt("seq"), "the refused frames were not stored");
         assertEquals("z".repeat(4096), m.getString("content"));
-        assertFalse(c.closeCode.isDone(), "the connection stays open");
+        assertFalse(c.closed.isDone(), "the connection stays open");
         c.close();
     }
 
@@ -174,14 +176,14 @@ class HubIT {
     void aMessageTheDatabaseRefusesFailsAloneNotTheOthersStoredWithIt() throws Exception {
         String room = newRoom();
         int each = 100;
-        List<WsClient> good = new ArrayList<>();
+        List<ChatSocket> good = new ArrayList<>();
         for (int u = 1; u <= 2; u++) {
-            good.add(WsClient.open(URI.create(wsBase() + "it/join/" + room + "?user=" + u + "&unchecked"), true));
+            good.add(ChatSocket.open(URI.create(wsBase() + "it/join/" + room + "?user=" + u + "&unchecked"), Map.of(), true));
         }
-        WsClient bad = WsClient.open(URI.create(wsBase() + "it/join/" + room + "?user=3&unchecked"), true);
+        ChatSocket bad = ChatSocket.open(URI.create(wsBase() + "it/join/" + room + "?user=3&unchecked"), Map.of(), true);
         List<Thread> senders = new ArrayList<>();
         for (int u = 0; u < good.size(); u++) {
-            WsClient c = good.get(u);
+            ChatSocket c = good.get(u);
             String prefix = "g" + u + "-";
             senders.add(started(() -> {
                 for (int i = 0; i < each; i++) {
@@ -197,8 +199,8 @@ class HubIT {
         for (Thread t : senders) {
             t.join();
         }
-        for (WsClient c : good) {
-            List<JsonObject> got = c.messages(2 * each, 30);
+        for (ChatSocket c : good) {
+            List<JsonObject> got = c.next("message", 2 * each, 30);
             assertEquals(2 * each, got.size(), "every good message stored and delivered");
             assertTrue(c.frames.stream().noneMatch(f -> f.getString("type").equals("error")), "no error for good senders");
         }
@@ -216,7 +218,7 @@ class HubIT {
         }
         assertEquals(each, refused, "each refused message answered once");
         assertEquals(2 * each, received);
-        good.forEach(WsClient::close);
+        good.forEach(ChatSocket::close);
         bad.close();
     }
 
@@ -229,20 +231,20 @@ class HubIT {
     void messageFramesAreTheHistoryRoutesJsonByteForByte() throws Exception {
         String room = newRoom();
         // unchecked: stored as sent, so also with controls that the hub's own checks refuse
-        WsClient raw = WsClient.open(URI.create(wsBase() + "it/join/" + room + "?user=5&unchecked"), true);
+        ChatSocket raw = ChatSocket.open(URI.create(wsBase() + "it/join/" + room + "?user=5&unchecked"), Map.of(), true);
         List<String> texts = List.of("plain", "quote \" backslash \\ slash / braces {}", "tab\tnewline\nreturn\r",
                 "controls \b \f \u0001 \u001f \u007f", "unicode \u00e9 \u65e5\u672c \ud83d\ude00 \u2028\u2029 \ufeff",
                 "</script><!-- & '", "{\"content\":\"nested\"}", " spaces kept inside ");
         for (String text : texts) {
             raw.send(text);
         }
-        WsClient checked = join(room, 6, 0L, true);
+        ChatSocket checked = join(room, 6, 0L, true);
         checked.send("{\"content\":\"with an id\",\"clientMsgId\":\"c-\\\"1\\\" \u00e9\"}");
         int n = texts.size() + 1;
-        assertEquals(n, checked.messages(n, 20).size());
-        assertEquals(n, raw.messages(n, 20).size());
-        WsClient replayed = join(room, 7, 0L, true);
-        assertEquals(n, replayed.messages(n, 20).size());
+        assertEquals(n, checked.next("message", n, 20).size());
+        assertEquals(n, raw.next("message", n, 20).size());
+        ChatSocket replayed = join(room, 7, 0L, true);
+        assertEquals(n, replayed.next("message", n, 20).size());
 
         HttpResponse<byte[]> history = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(base + "ws/rooms/" + room + "/messages?limit=100"))
@@ -252,7 +254,7 @@ class HubIT {
         String body = new String(history.body(), StandardCharsets.UTF_8);
         assertEquals(body, "[" + String.join(",", raw.messageTexts) + "]", "live frames");
         assertEquals(body, "[" + String.join(",", replayed.messageTexts) + "]", "replayed frames");
-        List.of(raw, checked, replayed).forEach(WsClient::close);
+        List.of(raw, checked, replayed).forEach(ChatSocket::close);
     }
 
     private String wsBase() {
@@ -262,21 +264,21 @@ class HubIT {
     @Test
     void aRoomLetsGoOfItsLoopWhenItsLastMemberLeavesAndServesTheNextOneInOrder() throws Exception {
         String room = newRoom();
-        WsClient first = join(room, 1, null, true);
+        ChatSocket first = join(room, 1, null, true);
         first.send("one");
-        assertEquals(1, first.messages(1, 10).get(0).getInt("seq"));
+        assertEquals(1, first.next("message", 1, 10).get(0).getInt("seq"));
         long withMember = roomsWithMembers();
         first.close();
-        first.closeCode.get(10, TimeUnit.SECONDS);
+        first.closeCode(10);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (roomsWithMembers() >= withMember && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         assertTrue(roomsWithMembers() < withMember, "the empty room's loop is gone");
 
-        WsClient next = join(room, 2, 0L, true);
+        ChatSocket next = join(room, 2, 0L, true);
         next.send("two");
-        List<JsonObject> got = next.messages(2, 10);
+        List<JsonObject> got = next.next("message", 2, 10);
         assertEquals(List.of(1, 2), got.stream().map(m -> m.getInt("seq")).toList(), "history, then the live message");
         next.close();
     }
@@ -289,11 +291,11 @@ class HubIT {
     void aConnectionTheHubCannotJoinToItsRoomIsClosedWith1011() throws Exception {
         // The fixture skips the handshake's check that the room exists, so joining fails in the
         // database (no room for the presence row), as any database error between handshake and join would.
-        WsClient c = join("hub-missing-" + UUID.randomUUID(), 1, null, true);
-        assertEquals(1011, c.closeCode.get(10, TimeUnit.SECONDS));
+        ChatSocket c = join("hub-missing-" + UUID.randomUUID(), 1, null, true);
+        assertEquals(1011, c.closeCode(10));
     }
 
-    private static String nextError(WsClient c) throws InterruptedException {
+    private static String nextError(ChatSocket c) throws InterruptedException {
         JsonObject f = c.frames.poll(10, TimeUnit.SECONDS);
         assertEquals("error", f.getString("type"), f.toString());
         return f.getString("code");
@@ -304,8 +306,8 @@ class HubIT {
         String room = newRoom();
         int total = 3000; // about 9 MB: enough to fill a stalled client's socket buffers, then its queue
         String padding = "p".repeat(3000);
-        WsClient fast = join(room, 1, null, true);
-        WsClient slow = join(room, 2, null, false);
+        ChatSocket fast = join(room, 1, null, true);
+        ChatSocket slow = join(room, 2, null, false);
         var closed = metrics.getCounter(new MetricID("gochat.ws.slowConsumersClosed"));
         long closedBefore = closed.getCount();
         // Resume the stalled client as soon as the hub gives up on it, so that its close frame gets through.
@@ -324,12 +326,12 @@ class HubIT {
             fast.send(padding + i);
             LockSupport.parkNanos(2_000_000); // a steady 500 a second, which a reading client keeps up with
         }
-        List<JsonObject> got = fast.messages(total, 60);
+        List<JsonObject> got = fast.next("message", total, 60);
         assertEquals(total, got.size(), "the reading member gets every message");
         for (int i = 0; i < total; i++) {
             assertEquals(i + 1, got.get(i).getInt("seq"));
         }
-        assertEquals(1013, slow.closeCode.get(30, TimeUnit.SECONDS));
+        assertEquals(1013, slow.closeCode(30));
         assertTrue(closed.getCount() > closedBefore);
         long slowGot = slow.frames.stream().filter(f -> "message".equals(f.getString("type"))).count();
         assertTrue(slowGot < total, "the slow client was closed before it got everything: " + slowGot);
@@ -342,8 +344,8 @@ class HubIT {
         String room = newRoom();
         int total = 3000;
         String padding = "p".repeat(3000);
-        WsClient reader = join(room, 1, null, true);
-        List<WsClient> stalled = new ArrayList<>();
+        ChatSocket reader = join(room, 1, null, true);
+        List<ChatSocket> stalled = new ArrayList<>();
         for (int i = 0; i < 4; i++) { // the test server has 2 send threads (see this module's pom)
             stalled.add(join(room, 10 + i, null, false));
         }
@@ -351,7 +353,7 @@ class HubIT {
             reader.send(padding + i);
             LockSupport.parkNanos(2_000_000);
         }
-        List<JsonObject> got = reader.messages(total, 60);
+        List<JsonObject> got = reader.next("message", total, 60);
         assertEquals(total, got.size(), "the reading member gets every message");
         // Once the stalled clients' socket buffers are full their sends block until the send timeout
         // (2 s); the reading member's frames must not wait for that.
@@ -366,9 +368,9 @@ class HubIT {
         }
         assertTrue(largestGap < TimeUnit.SECONDS.toNanos(1),
                 "the reading member waited " + largestGap / 1_000_000 + " ms for message " + at);
-        for (WsClient s : stalled) {
+        for (ChatSocket s : stalled) {
             s.resume(); // lets its close frame through
-            assertEquals(1013, s.closeCode.get(30, TimeUnit.SECONDS));
+            assertEquals(1013, s.closeCode(30));
         }
         reader.close();
     }

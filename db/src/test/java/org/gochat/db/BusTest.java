@@ -11,27 +11,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
+import org.gochat.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 /** The bus connection against a real PostgreSQL. */
 class BusTest {
 
-    private static EmbeddedPostgres postgres;
+    private static TestPostgres postgres;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
+        postgres = TestPostgres.temporary();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        postgres.close();
+        postgres.stop();
     }
 
     /**
@@ -41,8 +40,8 @@ class BusTest {
      */
     @Test
     void notificationsAreReturnedAsTheyArrive() throws Exception {
-        try (Connection listener = postgres.getPostgresDatabase().getConnection();
-                Connection publisher = postgres.getPostgresDatabase().getConnection()) {
+        try (Connection listener = postgres.dataSource().getConnection();
+                Connection publisher = postgres.dataSource().getConnection()) {
             try (Statement s = listener.createStatement()) {
                 s.execute("LISTEN bus_test");
             }

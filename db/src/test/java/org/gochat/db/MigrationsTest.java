@@ -15,17 +15,16 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import org.gochat.db.Migrations.Migration;
+import org.gochat.testkit.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 /** Migrations against a real PostgreSQL: order, checksums, and the mistakes they refuse. */
 class MigrationsTest {
 
-    private static EmbeddedPostgres postgres;
+    private static TestPostgres postgres;
     private static DataSource db;
 
     private static final Migration ONE = new Migration(1, "one", "CREATE TABLE one (id int)");
@@ -33,13 +32,13 @@ class MigrationsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        db = postgres.getPostgresDatabase();
+        postgres = TestPostgres.temporary();
+        db = postgres.dataSource();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        postgres.close();
+        postgres.stop();
     }
 
     @BeforeEach

@@ -1,7 +1,6 @@
 package org.gochat.bench;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,25 +12,19 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.IntFunction;
 
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-
-import org.gochat.system.GochatSystem;
 import org.gochat.system.LibertyServer;
-import org.gochat.system.TestPostgres;
+import org.gochat.system.TestSystem;
+import org.gochat.testkit.TestPostgres;
+import org.gochat.testkit.User;
 
 /** What the user-service benchmarks share: a PostgreSQL and a server of their own, real tokens, timing. */
 final class Bench implements AutoCloseable {
 
-    record User(long id, String token) {
-    }
-
     private final Path data;
+    private final TestSystem system;
     final TestPostgres postgres;
     final LibertyServer server;
     final HttpClient client = HttpClient.newHttpClient();
@@ -43,15 +36,9 @@ final class Bench implements AutoCloseable {
     /** {@code env} adds to (or overrides) the system servers' environment. */
     Bench(String name, Map<String, String> env) throws IOException {
         data = Files.createTempDirectory("gochat-" + name);
-        postgres = new TestPostgres(data).start();
-        try {
-            Map<String, String> environment = new HashMap<>(GochatSystem.environment(postgres));
-            environment.putAll(env);
-            server = new LibertyServer("gochat-" + name, environment).start();
-        } catch (RuntimeException e) {
-            postgres.stop();
-            throw e;
-        }
+        system = TestSystem.start("gochat-" + name, data, environment -> environment.putAll(env));
+        postgres = system.postgres();
+        server = system.server();
     }
 
     /** A benchmark's {@code key=value} arguments, as system properties. */
@@ -64,18 +51,8 @@ final class Bench implements AutoCloseable {
         }
     }
 
-    User register() throws Exception {
-        String name = "b" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        String body = Json.createObjectBuilder().add("username", name).add("email", name + "@example.org")
-                .add("password", "correct horse").build().toString();
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(server.uri("/auth/register"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 201) {
-            throw new IllegalStateException("register: " + r.statusCode() + " " + r.body());
-        }
-        JsonObject json = Json.createReader(new StringReader(r.body())).readObject();
-        return new User(json.getJsonObject("user").getJsonNumber("id").longValueExact(), json.getString("token"));
+    User register() {
+        return User.register(server.uri(""));
     }
 
     HttpRequest.Builder request(String path, User user) {
@@ -120,9 +97,8 @@ final class Bench implements AutoCloseable {
     @Override
     public void close() {
         try {
-            server.stop();
+            system.close();
         } finally {
-            postgres.stop();
             try (var files = Files.walk(data)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             } catch (IOException e) {

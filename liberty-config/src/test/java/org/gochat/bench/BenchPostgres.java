@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import org.gochat.system.Ports;
-import org.gochat.system.TestPostgres;
+import org.gochat.testkit.Ports;
+import org.gochat.testkit.TestPostgres;
 
 /**
  * The PostgreSQL a benchmark's server runs on, started and stopped by the benchmark:

@@ -34,6 +34,7 @@ import java.util.stream.Collectors;
 
 import org.gochat.system.GochatSystem;
 import org.gochat.system.LibertyServer;
+import org.gochat.testkit.User;
 
 /**
  * Chat throughput and latency, end to end, of GoChat and, side by side, of the original Go-Chat:
@@ -253,15 +254,8 @@ public final class ChatBenchmark {
             return Proc.treeCpuNanos(postgres.pid());
         }
 
-        private String register() throws Exception {
-            String name = "b" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-            String body = "{\"username\":\"" + name + "\",\"email\":\"" + name + "@example.org\",\"password\":\"benchmark!\"}";
-            String json = post(nodes.get(0).uri("/auth/register"), null, body, 201);
-            Matcher m = Pattern.compile("\"token\":\"([^\"]+)\"").matcher(json);
-            if (!m.find()) {
-                throw new IllegalStateException("no token in " + json);
-            }
-            return m.group(1);
+        private String register() {
+            return User.register(nodes.get(0).uri(""), "benchmark!").token();
         }
 
         /** The chat service's own metrics; {@code /metrics} is for the administrator, over HTTPS. */

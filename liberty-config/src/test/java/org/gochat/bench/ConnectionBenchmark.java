@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
+import org.gochat.testkit.User;
+
 /**
  * Many idle WebSockets on one GoChat server: opens {@code connections} authenticated sockets to chat
  * rooms, {@code inFlight} handshakes at a time, then keeps them open for {@code idle} seconds with a
@@ -73,7 +75,7 @@ public final class ConnectionBenchmark {
 
             long t0 = System.nanoTime();
             int userCount = (connections + perUser - 1) / perUser;
-            List<Bench.User> users = register(bench, userCount);
+            List<User> users = register(bench, userCount);
             List<String> rooms = new ArrayList<>();
             for (int i = 0; i < (connections + roomSize - 1) / roomSize; i++) {
                 rooms.add(createRoom(bench, users.get(i % userCount))); // within each user's room-creation rate
@@ -134,15 +136,15 @@ public final class ConnectionBenchmark {
         }
     }
 
-    private static List<Bench.User> register(Bench bench, int count) throws Exception {
+    private static List<User> register(Bench bench, int count) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<Future<Bench.User>> futures = new ArrayList<>();
+            List<Future<User>> futures = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 futures.add(pool.submit(bench::register));
             }
-            List<Bench.User> users = new ArrayList<>();
-            for (Future<Bench.User> f : futures) {
+            List<User> users = new ArrayList<>();
+            for (Future<User> f : futures) {
                 users.add(f.get());
             }
             return users;
@@ -151,7 +153,7 @@ public final class ConnectionBenchmark {
         }
     }
 
-    private static String createRoom(Bench bench, Bench.User user) throws Exception {
+    private static String createRoom(Bench bench, User user) throws Exception {
         String id = "conn-" + UUID.randomUUID();
         HttpResponse<String> r = bench.client.send(bench.request("/chat/ws/createRoom", user)
                 .header("Content-Type", "application/json")

@@ -2,6 +2,8 @@ package org.gochat.bench;
 
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.gochat.testkit.User;
+
 /**
  * The feed of a user who follows 1,000 users who wrote 200,000 posts (plus 1,000 users it does not follow
  * with 50,000 more), seeded with SQL: p50/p99 of the first page and of later pages.
@@ -13,7 +15,7 @@ public final class FeedBenchmark {
 
     public static void main(String[] args) throws Exception {
         try (Bench bench = new Bench("feed-bench")) {
-            Bench.User reader = bench.register();
+            User reader = bench.register();
             bench.sql("INSERT INTO users (username, email, password_hash) "
                     + "SELECT 'seed' || g, 'seed' || g || '@example.org', 'x' FROM generate_series(1, " + 2 * FOLLOWED + ") g",
                     "CREATE TABLE seeds AS SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM users "

@@ -8,10 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,9 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.json.Json;
 
-import org.gochat.system.GochatSystem;
 import org.gochat.system.LibertyServer;
-import org.gochat.system.TestPostgres;
+import org.gochat.system.TestSystem;
+import org.gochat.testkit.User;
 
 /**
  * Login latency and throughput with the production password-hash parameters (PBKDF2-HMAC-SHA256,
@@ -42,28 +39,16 @@ public final class LoginBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path data = Files.createTempDirectory("gochat-login-bench");
-        TestPostgres postgres = new TestPostgres(data).start();
-        LibertyServer server = null;
-        try {
-            Map<String, String> env = new HashMap<>(GochatSystem.environment(postgres));
-            env.remove("GOCHAT_PASSWORD_ITERATIONS"); // the production default
-            server = new LibertyServer("gochat-login-bench", env).start();
-            run(server);
-        } finally {
-            if (server != null) {
-                server.stop();
-            }
-            postgres.stop();
+        // The production default of the password-hash cost.
+        try (TestSystem system = TestSystem.start("gochat-login-bench", data, env -> env.remove("GOCHAT_PASSWORD_ITERATIONS"))) {
+            run(system.server());
         }
     }
 
     private static void run(LibertyServer server) throws Exception {
         List<String> emails = new ArrayList<>();
         for (int i = 0; i < ACCOUNTS; i++) {
-            String name = "b" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-            expect(201, post(server, "/auth/register", Json.createObjectBuilder().add("username", name)
-                    .add("email", name + "@example.org").add("password", "correct horse battery").build().toString()));
-            emails.add(name + "@example.org");
+            emails.add(User.register(server.uri(""), "correct horse battery").email());
         }
         for (int i = 0; i < 5; i++) {
             login(server, emails.get(i % ACCOUNTS)); // warm-up

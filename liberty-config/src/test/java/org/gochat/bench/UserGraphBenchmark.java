@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.gochat.testkit.User;
+
 /**
  * A user with 100,000 followers (seeded with SQL): p50/p99 of GET /user/{id} and of the first followers
  * page, then follow/unfollow requests per second from several clients with real tokens.
@@ -22,7 +24,7 @@ public final class UserGraphBenchmark {
 
     public static void main(String[] args) throws Exception {
         try (Bench bench = new Bench("user-graph-bench")) {
-            Bench.User star = bench.register();
+            User star = bench.register();
             bench.sql("INSERT INTO users (username, email, password_hash, following_count) "
                     + "SELECT 'seed' || g, 'seed' || g || '@example.org', 'x', 1 FROM generate_series(1, " + FOLLOWERS + ") g",
                     "INSERT INTO user_followers (follower_id, following_id) "
@@ -39,7 +41,7 @@ public final class UserGraphBenchmark {
                     i -> bench.server.uri("/user/" + star.id() + "/followers?after="
                             + (star.id() + ThreadLocalRandom.current().nextInt(FOLLOWERS))), star);
 
-            List<Bench.User> clients = new ArrayList<>();
+            List<User> clients = new ArrayList<>();
             for (int i = 0; i < CLIENTS; i++) {
                 clients.add(bench.register());
             }
@@ -53,12 +55,12 @@ public final class UserGraphBenchmark {
      * Each client follows and unfollows, as fast as it can, random seeded users, or ({@code hot}) only the
      * star, whose counter row every request then has to lock in turn. Prints the rate unless {@code label} is null.
      */
-    private static void followAndUnfollow(Bench bench, List<Bench.User> clients, Bench.User star, boolean hot,
+    private static void followAndUnfollow(Bench bench, List<User> clients, User star, boolean hot,
             int seconds, String label) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients.size());
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         List<Future<Long>> done = new ArrayList<>();
-        for (Bench.User client : clients) {
+        for (User client : clients) {
             done.add(pool.submit(() -> {
                 long requests = 0;
                 while (System.nanoTime() < end) {

@@ -1,13 +1,13 @@
 package org.gochat.system;
 
-import static org.gochat.system.Social.assertProblem;
+import static org.gochat.system.Chat.register;
 import static org.gochat.system.Social.delete;
 import static org.gochat.system.Social.execute;
 import static org.gochat.system.Social.follow;
 import static org.gochat.system.Social.get;
 import static org.gochat.system.Social.number;
 import static org.gochat.system.Social.post;
-import static org.gochat.system.Social.register;
+import static org.gochat.testkit.Problems.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.json.Json;
 
-import org.gochat.system.Social.User;
+import org.gochat.testkit.Http;
+import org.gochat.testkit.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

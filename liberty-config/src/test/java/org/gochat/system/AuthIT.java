@@ -1,5 +1,6 @@
 package org.gochat.system;
 
+import static org.gochat.testkit.Problems.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -31,6 +32,8 @@ import java.util.stream.Stream;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
+import org.gochat.testkit.Http;
+import org.gochat.testkit.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -93,7 +96,7 @@ class AuthIT {
 
     @Test
     void failedLoginsAndTheHashingQueueAreMetrics() {
-        AuthIT.assertProblem(login("nobody-" + unique() + "@example.org", "wrong horse"), 401);
+        assertProblem(login("nobody-" + unique() + "@example.org", "wrong horse"), 401);
 
         String metrics = GochatSystem.server().metrics("?scope=application");
 
@@ -204,7 +207,7 @@ class AuthIT {
         assertTrue(cookie.startsWith("auth_token=;"), cookie);
         assertTrue(cookie.contains("Max-Age=0"), cookie);
         assertTrue(cookie.contains("Path=/"), cookie);
-        assertUnauthorized(Http.send(post("/auth/logout", null).header("Authorization", "Bearer " + token)));
+        assertProblem(Http.send(post("/auth/logout", null).header("Authorization", "Bearer " + token)), 401);
     }
 
     @Test
@@ -212,9 +215,9 @@ class AuthIT {
         String name = unique();
         String token = register(name, name + "@example.org", "correct horse").json().getString("token");
 
-        assertUnauthorized(Http.send(post("/auth/logout", null)));
+        assertProblem(Http.send(post("/auth/logout", null)), 401);
         assertEquals(202, Http.send(post("/auth/logout", null).header("Cookie", "auth_token=" + token)).status());
-        assertUnauthorized(Http.send(post("/auth/logout", null).header("Cookie", "auth_token=" + token)));
+        assertProblem(Http.send(post("/auth/logout", null).header("Cookie", "auth_token=" + token)), 401);
     }
 
     @Test
@@ -340,8 +343,7 @@ class AuthIT {
     }
 
     static Http.Response register(String username, String email, String password) {
-        return Http.send(post("/auth/register", Json.createObjectBuilder()
-                .add("username", username).add("email", email).add("password", password).build().toString()));
+        return User.register(GochatSystem.server().uri(""), username, email, password);
     }
 
     static Http.Response login(String email, String password) {
@@ -357,18 +359,6 @@ class AuthIT {
         HttpRequest.Builder b = HttpRequest.newBuilder(GochatSystem.server().uri(path));
         return json == null ? b.POST(HttpRequest.BodyPublishers.noBody())
                 : b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
-    }
-
-    static void assertProblem(Http.Response r, int status) {
-        assertEquals(status, r.status(), r.body());
-        assertTrue(r.header("Content-Type").startsWith("application/problem+json"), r.header("Content-Type"));
-        assertEquals(status, r.json().getInt("status"));
-        assertNotNull(r.json().getString("title"));
-    }
-
-    static void assertUnauthorized(Http.Response r) {
-        assertProblem(r, 401);
-        assertEquals("Bearer", r.header("WWW-Authenticate"));
     }
 
     private static void assertExpiresInAboutAnHour(String expiresAt) {

@@ -1,13 +1,14 @@
 package org.gochat.system;
 
-import static org.gochat.system.Social.assertProblem;
+import static org.gochat.testkit.Problems.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.http.HttpRequest;
 import java.sql.SQLException;
 import java.util.List;
 
-import org.gochat.system.Social.User;
+import org.gochat.testkit.Http;
+import org.gochat.testkit.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -71,7 +72,7 @@ class AuthenticationFirstIT {
     @Test
     void withATokenTheSameRequestsGetWhatIsWrongWithThem() {
         for (Bad bad : BAD) {
-            User me = Social.register(); // logout ends the token: one user per request
+            User me = Chat.register(); // logout ends the token: one user per request
             Http.Response r = Http.send(request(bad).header("Authorization", "Bearer " + me.token()));
             assertEquals(bad.withToken(), r.status(), bad + ": " + r.body());
             if (bad.withToken() >= 400) {

@@ -6,24 +6,19 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
+
+import org.gochat.testkit.ChatSocket;
+import org.gochat.testkit.Http;
+import org.gochat.testkit.User;
 
 /** What the chat system tests do over HTTP: sign up users, create rooms, open sockets. */
 final class Chat {
 
-    /** A signed-up user and its token. */
-    record User(long id, String username, String token) {
-        Map<String, String> bearer() {
-            return Map.of("Authorization", "Bearer " + token);
-        }
-    }
-
     /** A new user, connected to a new room of its own. */
-    record Alone(User user, String room, Socket socket) {
+    record Alone(User user, String room, ChatSocket socket) {
     }
 
     private Chat() {
@@ -45,15 +40,7 @@ final class Chat {
 
     /** Signs up a new user on this server. */
     static User register(LibertyServer server) {
-        String name = "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        JsonObject body = Json.createObjectBuilder()
-                .add("username", name).add("email", name + "@example.org").add("password", "correct horse").build();
-        Http.Response r = Http.send(HttpRequest.newBuilder(server.uri("/auth/register"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
-        assertEquals(201, r.status(), r.body());
-        JsonObject json = r.json();
-        return new User(json.getJsonObject("user").getJsonNumber("id").longValueExact(), name, json.getString("token"));
+        return User.register(server.uri(""));
     }
 
     static Http.Response post(String path, User user, String body) {
@@ -101,17 +88,17 @@ final class Chat {
         return t;
     }
 
-    static Socket join(User user, String room) {
-        return Socket.open(base(), room, "", user.bearer());
+    static ChatSocket join(User user, String room) {
+        return ChatSocket.open(base(), room, "", user.bearer());
     }
 
-    static Socket join(User user, String room, long since) {
+    static ChatSocket join(User user, String room, long since) {
         return join(GochatSystem.server(), user, room, since);
     }
 
     /** Joins the room on this server; a negative {@code since} joins without replay. */
-    static Socket join(LibertyServer server, User user, String room, long since) {
-        return Socket.open(server.uri(""), room, since < 0 ? "" : "?since=" + since, user.bearer());
+    static ChatSocket join(LibertyServer server, User user, String room, long since) {
+        return ChatSocket.open(server.uri(""), room, since < 0 ? "" : "?since=" + since, user.bearer());
     }
 
     static List<Long> seqs(List<JsonObject> messages) {

@@ -1,5 +1,6 @@
 package org.gochat.system;
 
+import static org.gochat.testkit.Problems.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,9 @@ import java.util.UUID;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 
+import org.gochat.testkit.ChatSocket;
+import org.gochat.testkit.Http;
+import org.gochat.testkit.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,12 +24,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The rooms routes of chat-war over HTTP, as API.md promises them. */
 @ExtendWith(GochatSystem.class)
 class ChatRoomsIT {
-
-    private static void assertProblem(Http.Response r, int status) {
-        assertEquals(status, r.status(), r.body());
-        assertEquals("application/problem+json", r.header("Content-Type"));
-        assertEquals(status, r.json().getInt("status"));
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"/chat/ws/getRooms", "/chat/ws/getClients/lobby", "/chat/ws/rooms/lobby/messages"})
@@ -43,7 +41,7 @@ class ChatRoomsIT {
 
     @Test
     void createRoomAnswers201WithTheRoomAndNeverReplacesOne() {
-        Chat.User alice = Chat.register();
+        User alice = Chat.register();
         String id = "room_" + UUID.randomUUID().toString().substring(0, 8);
         Http.Response r = Chat.post("/chat/ws/createRoom", alice, "{\"id\":\"" + id + "\",\"name\":\"Lobby\"}");
 
@@ -80,7 +78,7 @@ class ChatRoomsIT {
 
     @Test
     void createRoomChecksTheLengths() {
-        Chat.User u = Chat.register();
+        User u = Chat.register();
         assertProblem(Chat.post("/chat/ws/createRoom", u, "{\"id\":\"" + "i".repeat(65) + "\",\"name\":\"x\"}"), 400);
         assertProblem(Chat.post("/chat/ws/createRoom", u, "{\"name\":\"" + "n".repeat(101) + "\"}"), 400);
         assertEquals(201, Chat.post("/chat/ws/createRoom", u,
@@ -89,14 +87,14 @@ class ChatRoomsIT {
 
     @Test
     void getRoomsListsRoomsWithTheirConnectedUsers() throws Exception {
-        Chat.User alice = Chat.register();
-        Chat.User bob = Chat.register();
+        User alice = Chat.register();
+        User bob = Chat.register();
         String room = Chat.createRoom(alice);
         assertEquals(0, clientsOf(alice, room));
 
-        Socket a1 = Chat.join(alice, room);
-        Socket a2 = Chat.join(alice, room);
-        Socket b = Chat.join(bob, room);
+        ChatSocket a1 = Chat.join(alice, room);
+        ChatSocket a2 = Chat.join(alice, room);
+        ChatSocket b = Chat.join(bob, room);
         awaitClients(alice, room, 2);
         List<Long> ids = Chat.get("/chat/ws/getClients/" + room, alice).jsonArray().stream()
                 .map(JsonObject.class::cast).map(o -> o.getJsonNumber("id").longValueExact()).toList();
@@ -112,7 +110,7 @@ class ChatRoomsIT {
 
     @Test
     void getRoomsPagesByIdAndOldClientsGetTheFirstPage() {
-        Chat.User u = Chat.register();
+        User u = Chat.register();
         String prefix = "pg" + UUID.randomUUID().toString().replace("-", "");
         for (String suffix : List.of("c", "a", "b")) {
             assertEquals(201, Chat.post("/chat/ws/createRoom", u, "{\"id\":\"" + prefix + suffix + "\",\"name\":\"" + suffix + "\"}").status());
@@ -143,7 +141,7 @@ class ChatRoomsIT {
 
     @Test
     void roomCreationIsRateLimitedPerUser() {
-        Chat.User busy = Chat.register();
+        User busy = Chat.register();
         double limitedBefore = MetricsIT.value(MetricsIT.applicationMetrics(), "gochat_rooms_createLimited_total");
         for (int i = 0; i < 10; i++) { // the default: 10 a minute
             Chat.createRoom(busy);
@@ -161,13 +159,13 @@ class ChatRoomsIT {
         assertProblem(Chat.get("/chat/ws/getClients/no-such-room", Chat.register()), 404);
     }
 
-    private static long clientsOf(Chat.User user, String room) {
+    private static long clientsOf(User user, String room) {
         return Chat.get("/chat/ws/getRooms", user).jsonArray().stream().map(JsonObject.class::cast)
                 .filter(o -> o.getString("id").equals(room)).findFirst().orElseThrow()
                 .getJsonNumber("clients").longValueExact();
     }
 
-    private static void awaitClients(Chat.User user, String room, long expected) throws InterruptedException {
+    private static void awaitClients(User user, String room, long expected) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (clientsOf(user, room) != expected && System.nanoTime() < deadline) {
             Thread.sleep(50);
@@ -178,7 +176,7 @@ class ChatRoomsIT {
     @Test
     void historyPagesBackwardsInAscendingOrder() throws Exception {
         Chat.Alone scene = Chat.aloneInANewRoom();
-        Chat.User alice = scene.user();
+        User alice = scene.user();
         String room = scene.room();
         scene.socket().sendAndAwait("message ", 1, 120);
         scene.socket().close();
@@ -204,7 +202,7 @@ class ChatRoomsIT {
     @ParameterizedTest
     @ValueSource(strings = {"?limit=0", "?limit=101", "?limit=x", "?before=0", "?before=-3", "?before=abc", "?limit=1.5"})
     void historyRefusesBadPagingWith400(String query) {
-        Chat.User u = Chat.register();
+        User u = Chat.register();
         assertProblem(Chat.get("/chat/ws/rooms/" + Chat.createRoom(u) + "/messages" + query, u), 400);
     }
 

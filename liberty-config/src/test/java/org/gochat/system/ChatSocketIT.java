@@ -22,6 +22,9 @@ import java.util.stream.Collectors;
 
 import jakarta.json.JsonObject;
 
+import org.gochat.testkit.ChatSocket;
+import org.gochat.testkit.Http;
+import org.gochat.testkit.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,20 +39,20 @@ class ChatSocketIT {
     @Test
     void threeClientsInEachOfTwoRoomsReceiveTheSameCompleteGaplessSequence() throws Exception {
         int each = 40;
-        List<List<Socket>> rooms = new ArrayList<>();
+        List<List<ChatSocket>> rooms = new ArrayList<>();
         for (int r = 0; r < 2; r++) {
-            Chat.User owner = Chat.register();
+            User owner = Chat.register();
             String room = Chat.createRoom(owner);
-            List<Socket> members = new ArrayList<>();
+            List<ChatSocket> members = new ArrayList<>();
             for (int c = 0; c < 3; c++) {
                 members.add(Chat.join(c == 0 ? owner : Chat.register(), room, 0));
             }
             rooms.add(members);
         }
         List<Thread> senders = new ArrayList<>();
-        for (List<Socket> members : rooms) {
+        for (List<ChatSocket> members : rooms) {
             for (int c = 0; c < members.size(); c++) {
-                Socket s = members.get(c);
+                ChatSocket s = members.get(c);
                 String sender = "c" + c;
                 senders.add(Chat.started(() -> {
                     for (int i = 0; i < each; i++) {
@@ -61,9 +64,9 @@ class ChatSocketIT {
         for (Thread t : senders) {
             t.join();
         }
-        for (List<Socket> members : rooms) {
+        for (List<ChatSocket> members : rooms) {
             List<String> reference = null;
-            for (Socket s : members) {
+            for (ChatSocket s : members) {
                 List<JsonObject> got = s.next("message", 3 * each, 30);
                 assertEquals(3 * each, got.size());
                 List<String> seen = new ArrayList<>();
@@ -84,7 +87,7 @@ class ChatSocketIT {
                 }
                 assertNull(s.next(200), "nothing more");
             }
-            members.forEach(Socket::close);
+            members.forEach(ChatSocket::close);
         }
     }
 
@@ -92,10 +95,10 @@ class ChatSocketIT {
     void sinceReplaysStoredMessagesThenLiveOnesWithoutGapOrDuplicate() throws Exception {
         Chat.Alone scene = Chat.aloneInANewRoom();
         String room = scene.room();
-        Socket a = scene.socket();
+        ChatSocket a = scene.socket();
         a.sendAndAwait("m", 1, 30);
 
-        Socket b = Chat.join(Chat.register(), room, 12);
+        ChatSocket b = Chat.join(Chat.register(), room, 12);
         for (int i = 31; i <= 40; i++) {
             a.send("m" + i);
         }
@@ -112,12 +115,12 @@ class ChatSocketIT {
 
     @Test
     void joinAndLeaveGoToTheOtherMembersOnly() throws Exception {
-        Chat.User alice = Chat.register();
-        Chat.User bob = Chat.register();
+        User alice = Chat.register();
+        User bob = Chat.register();
         String room = Chat.createRoom(alice);
-        Socket a = Chat.join(alice, room);
+        ChatSocket a = Chat.join(alice, room);
         Thread.sleep(300);
-        Socket b = Chat.join(bob, room);
+        ChatSocket b = Chat.join(bob, room);
 
         JsonObject join = a.next("join", 1, 10).get(0);
         assertEquals(Set.of("type", "roomId", "userId", "username", "sentAt"), join.keySet());
@@ -137,7 +140,7 @@ class ChatSocketIT {
     @Test
     void badMessagesGetErrorEventsAndAreNotStored() throws Exception {
         Chat.Alone scene = Chat.aloneInANewRoom();
-        Socket s = scene.socket();
+        ChatSocket s = scene.socket();
         s.send(" \t ");
         assertError(s, "invalid_message");
         s.send("{\"content\":[]}");
@@ -156,7 +159,7 @@ class ChatSocketIT {
     @Test
     void controlCharactersInContentOrClientMsgIdGetInvalidMessageAndTheNextMessageIsStored() throws Exception {
         Chat.Alone scene = Chat.aloneInANewRoom();
-        Socket s = scene.socket();
+        ChatSocket s = scene.socket();
         for (String bad : List.of("nul \u0000 inside", "{\"content\":\"nul \\u0000 escaped\"}", "bell \u0007",
                 "{\"content\":\"ok\",\"clientMsgId\":\"id\\u0000\"}", "{\"content\":\"ok\",\"clientMsgId\":\"id\\r\"}")) {
             s.send(bad);
@@ -174,7 +177,7 @@ class ChatSocketIT {
     @Test
     void malformedJsonGetsInvalidMessageWithoutAnIncidentOrAStackTrace() throws Exception {
         Chat.Alone scene = Chat.aloneInANewRoom();
-        Socket s = scene.socket();
+        ChatSocket s = scene.socket();
         Path logs = GochatSystem.server().serverDir().resolve("logs");
         Set<String> incidents = ffdcFiles(logs);
         long logSize = Files.size(logs.resolve("messages.log"));
@@ -210,14 +213,14 @@ class ChatSocketIT {
 
     @Test
     void oneSendersBadInputNeverFailsTheOthersMessages() throws Exception {
-        Chat.User owner = Chat.register();
+        User owner = Chat.register();
         String room = Chat.createRoom(owner);
-        List<Socket> good = List.of(Chat.join(owner, room, 0), Chat.join(Chat.register(), room, 0));
-        Socket bad = Chat.join(Chat.register(), room, 0);
+        List<ChatSocket> good = List.of(Chat.join(owner, room, 0), Chat.join(Chat.register(), room, 0));
+        ChatSocket bad = Chat.join(Chat.register(), room, 0);
         int each = 50;
         List<Thread> senders = new ArrayList<>();
         for (int c = 0; c < good.size(); c++) {
-            Socket s = good.get(c);
+            ChatSocket s = good.get(c);
             String name = "g" + c;
             senders.add(Chat.started(() -> {
                 for (int i = 0; i < each; i++) {
@@ -233,7 +236,7 @@ class ChatSocketIT {
         for (Thread t : senders) {
             t.join();
         }
-        for (Socket s : good) {
+        for (ChatSocket s : good) {
             List<JsonObject> got = s.next("message", 2 * each, 30);
             assertEquals(2 * each, got.size());
             assertTrue(s.frames.stream().noneMatch(f -> f.getString("type").equals("error")), "no error for good senders");
@@ -241,14 +244,14 @@ class ChatSocketIT {
         assertEquals(each, bad.next("error", each, 30).stream()
                 .filter(e -> e.getString("code").equals("invalid_message")).count());
         assertEquals(2 * each, Chat.storedMessages(room));
-        good.forEach(Socket::close);
+        good.forEach(ChatSocket::close);
         bad.close();
     }
 
     @Test
     void messagesPastTheRateLimitGetRateLimitedAndAreNotStored() throws Exception {
         Chat.Alone scene = Chat.aloneInANewRoom();
-        Socket s = scene.socket();
+        ChatSocket s = scene.socket();
         int sent = 320; // the default limit: 100 a second, bursts of 200
         for (int i = 0; i < sent; i++) {
             s.send("fast " + i);
@@ -273,11 +276,11 @@ class ChatSocketIT {
 
     @Test
     void aUsersMessagesAreLimitedAcrossTheirConnections() throws Exception {
-        Chat.User user = Chat.register();
+        User user = Chat.register();
         String room = Chat.createRoom(user);
         int connections = 6;
         int each = 199; // within one connection's burst of 200: only the user's limit can refuse them
-        List<Socket> sockets = new ArrayList<>();
+        List<ChatSocket> sockets = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
             sockets.add(Chat.join(user, room, -1));
         }
@@ -285,7 +288,7 @@ class ChatSocketIT {
         long start = System.nanoTime();
         List<Thread> senders = new ArrayList<>();
         for (int c = 0; c < connections; c++) {
-            Socket s = sockets.get(c);
+            ChatSocket s = sockets.get(c);
             String prefix = "c" + c + "-";
             senders.add(Chat.started(() -> {
                 for (int i = 0; i < each; i++) {
@@ -306,11 +309,11 @@ class ChatSocketIT {
         // the user's limit: 100 a second, bursts of 200
         assertTrue(limited > 0 && stored <= 200 + 100 * (seconds + 1), stored + " stored in " + seconds + " s, " + limited + " limited");
         assertTrue(MetricsIT.value(MetricsIT.applicationMetrics(), "gochat_ws_rateLimited_total") >= limitedBefore + limited);
-        sockets.forEach(Socket::close);
+        sockets.forEach(ChatSocket::close);
     }
 
     /** Waits until the socket has heard back about each of its {@code n} messages; returns how many were rate limited. */
-    private static int ownOutcomes(Socket s, String prefix, int n) throws InterruptedException {
+    private static int ownOutcomes(ChatSocket s, String prefix, int n) throws InterruptedException {
         int own = 0;
         int limited = 0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -332,27 +335,27 @@ class ChatSocketIT {
 
     @Test
     void aHandshakePastTheUsersConnectionCapIs429() throws Exception {
-        Chat.User user = Chat.register();
+        User user = Chat.register();
         String room = Chat.createRoom(user);
-        List<Socket> open = new ArrayList<>();
+        List<ChatSocket> open = new ArrayList<>();
         for (int i = 0; i < 20; i++) { // the default cap
             open.add(Chat.join(user, room));
         }
         double refusedBefore = MetricsIT.value(MetricsIT.applicationMetrics(), "gochat_ws_connectionsRefused_total");
-        Socket.Refused r = assertThrows(Socket.HandshakeFailed.class, () -> Chat.join(user, room)).refused;
+        ChatSocket.Refused r = assertThrows(ChatSocket.HandshakeFailed.class, () -> Chat.join(user, room)).refused;
         assertEquals(429, r.status(), r.body());
         assertTrue(r.headers().firstValue("Content-Type").orElseThrow().startsWith("application/problem+json"));
         assertTrue(Long.parseLong(r.headers().firstValue("Retry-After").orElseThrow()) >= 1);
         assertTrue(MetricsIT.value(MetricsIT.applicationMetrics(), "gochat_ws_connectionsRefused_total") >= refusedBefore + 1);
-        Socket other = Chat.join(Chat.register(), room); // other users are not affected
+        ChatSocket other = Chat.join(Chat.register(), room); // other users are not affected
         open.get(0).close();
         assertEquals(1000, open.get(0).closeCode(10));
-        Socket again = null;
+        ChatSocket again = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (again == null) {
             try {
                 again = Chat.join(user, room);
-            } catch (Socket.HandshakeFailed e) {
+            } catch (ChatSocket.HandshakeFailed e) {
                 assertEquals(429, e.refused.status());
                 assertTrue(System.nanoTime() < deadline, "a closed connection makes room for another");
                 Thread.sleep(100);
@@ -360,7 +363,7 @@ class ChatSocketIT {
         }
         again.close();
         other.close();
-        open.forEach(Socket::close);
+        open.forEach(ChatSocket::close);
     }
 
     private static long lastSeq(Chat.Alone scene) {
@@ -368,7 +371,7 @@ class ChatSocketIT {
         return page.isEmpty() ? 0 : page.getJsonObject(0).getJsonNumber("seq").longValueExact();
     }
 
-    private static void assertError(Socket s, String code) throws InterruptedException {
+    private static void assertError(ChatSocket s, String code) throws InterruptedException {
         JsonObject e = s.next("error", 1, 10).get(0);
         assertEquals(Set.of("type", "code", "detail"), e.keySet());
         assertEquals(code, e.getString("code"));
@@ -378,14 +381,14 @@ class ChatSocketIT {
 
     @Test
     void aClientsNormalCloseIsAnswered1000() throws Exception {
-        Socket s = Chat.aloneInANewRoom().socket();
+        ChatSocket s = Chat.aloneInANewRoom().socket();
         s.close();
         assertEquals(1000, s.closeCode(10));
     }
 
     @Test
     void aBinaryMessageCloses1003() throws Exception {
-        Socket s = Chat.aloneInANewRoom().socket();
+        ChatSocket s = Chat.aloneInANewRoom().socket();
         s.sendBinary(new byte[] {1, 2, 3});
         assertEquals(1003, s.closeCode(10));
     }
@@ -393,7 +396,7 @@ class ChatSocketIT {
     @Test
     void aTextMessageOver16KiBCloses1009() throws Exception {
         Chat.Alone scene = Chat.aloneInANewRoom();
-        Socket s = scene.socket();
+        ChatSocket s = scene.socket();
         s.send("x".repeat(16 * 1024 + 1));
         assertEquals(1009, s.closeCode(10));
         assertEquals(0, lastSeq(scene));
@@ -402,7 +405,7 @@ class ChatSocketIT {
     @Test
     void aTextMessageOf16KiBIsAcceptedInOneFrameOrInParts() throws Exception {
         Chat.Alone scene = Chat.aloneInANewRoom();
-        Socket s = scene.socket();
+        ChatSocket s = scene.socket();
         String half = "\uD83D\uDE00".repeat(2048); // 8 KiB of UTF-8, 2048 characters
         s.send(half + half);
         s.sendPart(half, false);
@@ -415,7 +418,7 @@ class ChatSocketIT {
     @Test
     void aTextMessageOver16KiBInPartsCloses1009() throws Exception {
         Chat.Alone scene = Chat.aloneInANewRoom();
-        Socket s = scene.socket();
+        ChatSocket s = scene.socket();
         String half = "\uD83D\uDE00".repeat(2048);
         s.sendPart(half, false);
         s.sendPart(half, false);
@@ -432,7 +435,7 @@ class ChatSocketIT {
     @ParameterizedTest
     @ValueSource(longs = {30L << 20, 1L << 62})
     void aFrameDeclaringMoreThan16KiBIsRefused1009BeforeItsPayloadIsRead(long declared) throws Exception {
-        Chat.User user = Chat.register();
+        User user = Chat.register();
         String room = Chat.createRoom(user);
         try (RawWebSocket ws = RawWebSocket.join(Chat.base(), room, user.token())) {
             ws.textFrameHeader(declared);
@@ -452,16 +455,16 @@ class ChatSocketIT {
             assertEquals(1009, answer.closeCode());
             assertTrue(ws.closedByServer(10_000), "the server drops the connection");
         }
-        Chat.User reader = Chat.register();
+        User reader = Chat.register();
         assertEquals(0, Chat.get("/chat/ws/rooms/" + room + "/messages", reader).jsonArray().size());
     }
 
     @Test
     void logoutClosesTheTokensSocketsWith1008WithinTwoSeconds() throws Exception {
-        Chat.User alice = Chat.register();
+        User alice = Chat.register();
         String room = Chat.createRoom(alice);
-        Socket s = Chat.join(alice, room);
-        Socket other = Chat.join(Chat.register(), room);
+        ChatSocket s = Chat.join(alice, room);
+        ChatSocket other = Chat.join(Chat.register(), room);
         Thread.sleep(200);
 
         Http.Response out = Http.send(HttpRequest.newBuilder(GochatSystem.server().uri("/auth/logout"))
@@ -476,12 +479,12 @@ class ChatSocketIT {
 
     @Test
     void aTokenThatExpiresWhileConnectedClosesItsSocketWith1008() throws Exception {
-        Chat.User alice = Chat.register();
+        User alice = Chat.register();
         String room = Chat.createRoom(alice);
         long expiresAt = Instant.now().getEpochSecond() + 3;
         String shortLived = TestTokens.signed(TestTokens.claims(alice.id(), alice.username()).add("exp", expiresAt).build());
-        Socket s = Socket.open(Chat.base(), room, "", Map.of("Authorization", "Bearer " + shortLived));
-        Socket other = Chat.join(alice, room);
+        ChatSocket s = ChatSocket.open(Chat.base(), room, "", Map.of("Authorization", "Bearer " + shortLived));
+        ChatSocket other = Chat.join(alice, room);
 
         assertEquals(1008, s.closeCode(10), "closed once its token expired");
         assertTrue(Instant.now().getEpochSecond() >= expiresAt, "not before its expiry");
@@ -495,17 +498,17 @@ class ChatSocketIT {
     void withoutAValidTokenTheHandshakeIsRefused401() {
         String room = Chat.createRoom(Chat.register());
         for (Map<String, String> headers : List.of(Map.<String, String>of(), Map.of("Authorization", "Bearer nonsense"))) {
-            Socket.Refused r = assertThrows(Socket.HandshakeFailed.class,
-                    () -> Socket.open(Chat.base(), room, "", headers)).refused;
+            ChatSocket.Refused r = assertThrows(ChatSocket.HandshakeFailed.class,
+                    () -> ChatSocket.open(Chat.base(), room, "", headers)).refused;
             assertEquals(401, r.status());
         }
     }
 
     @Test
     void theCookieWorksLikeTheBearerHeader() throws Exception {
-        Chat.User alice = Chat.register();
+        User alice = Chat.register();
         String room = Chat.createRoom(alice);
-        Socket s = Socket.open(Chat.base(), room, "", Map.of("Cookie", "auth_token=" + alice.token()));
+        ChatSocket s = ChatSocket.open(Chat.base(), room, "", Map.of("Cookie", "auth_token=" + alice.token()));
         s.send("by cookie");
         assertEquals("by cookie", s.next("message", 1, 10).get(0).getString("content"));
         s.close();
@@ -513,33 +516,33 @@ class ChatSocketIT {
 
     @Test
     void anUnknownRoomIsRefused404() {
-        Socket.Refused r = assertThrows(Socket.HandshakeFailed.class,
+        ChatSocket.Refused r = assertThrows(ChatSocket.HandshakeFailed.class,
                 () -> Chat.join(Chat.register(), "no-such-room")).refused;
         assertEquals(404, r.status());
     }
 
     @Test
     void aBadSinceIsRefused400() {
-        Chat.User alice = Chat.register();
+        User alice = Chat.register();
         String room = Chat.createRoom(alice);
         for (String since : List.of("-1", "x")) {
-            Socket.Refused r = assertThrows(Socket.HandshakeFailed.class,
-                    () -> Socket.open(Chat.base(), room, "?since=" + since, alice.bearer())).refused;
+            ChatSocket.Refused r = assertThrows(ChatSocket.HandshakeFailed.class,
+                    () -> ChatSocket.open(Chat.base(), room, "?since=" + since, alice.bearer())).refused;
             assertEquals(400, r.status());
         }
     }
 
     @Test
     void aForeignOriginIsRefused403AndTheServersOwnAndConfiguredOriginsAreAllowed() throws Exception {
-        Chat.User alice = Chat.register();
+        User alice = Chat.register();
         String room = Chat.createRoom(alice);
         Map<String, String> foreign = Map.of("Authorization", "Bearer " + alice.token(), "Origin", "https://evil.example");
-        Socket.Refused r = assertThrows(Socket.HandshakeFailed.class, () -> Socket.open(Chat.base(), room, "", foreign)).refused;
+        ChatSocket.Refused r = assertThrows(ChatSocket.HandshakeFailed.class, () -> ChatSocket.open(Chat.base(), room, "", foreign)).refused;
         assertEquals(403, r.status());
 
         int port = GochatSystem.server().httpPort;
         for (String origin : List.of("http://localhost:" + port, "https://localhost:" + port, "https://chat.example.org")) {
-            Socket ok = Socket.open(Chat.base(), room, "", Map.of("Authorization", "Bearer " + alice.token(), "Origin", origin));
+            ChatSocket ok = ChatSocket.open(Chat.base(), room, "", Map.of("Authorization", "Bearer " + alice.token(), "Origin", origin));
             ok.close();
         }
     }

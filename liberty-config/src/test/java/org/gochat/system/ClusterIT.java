@@ -20,6 +20,9 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
+import org.gochat.testkit.ChatSocket;
+import org.gochat.testkit.Http;
+import org.gochat.testkit.User;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -60,9 +63,9 @@ class ClusterIT {
     @Test
     @Order(1)
     void aMessageSentOnEitherServerReachesEveryMemberInOneSeqOrder() throws Exception {
-        List<Chat.User> users = List.of(Chat.register(a), Chat.register(a), Chat.register(b), Chat.register(b));
+        List<User> users = List.of(Chat.register(a), Chat.register(a), Chat.register(b), Chat.register(b));
         String room = Chat.createRoom(a, users.get(0));
-        List<Socket> sockets = List.of(Chat.join(a, users.get(0), room, 0), Chat.join(a, users.get(1), room, 0),
+        List<ChatSocket> sockets = List.of(Chat.join(a, users.get(0), room, 0), Chat.join(a, users.get(1), room, 0),
                 Chat.join(b, users.get(2), room, 0), Chat.join(b, users.get(3), room, 0));
 
         int each = 25;
@@ -74,7 +77,7 @@ class ClusterIT {
 
         int total = each * sockets.size();
         List<String> first = null;
-        for (Socket s : sockets) {
+        for (ChatSocket s : sockets) {
             List<JsonObject> got = s.next("message", total, 30);
             assertEquals(total, got.size(), "every member receives every message");
             assertEquals(LongStream.rangeClosed(1, total).boxed().toList(), Chat.seqs(got), "gapless, ascending, once");
@@ -96,10 +99,10 @@ class ClusterIT {
     @Test
     @Order(2)
     void getClientsAndGetRoomsCountEveryServersUsersOnce() throws Exception {
-        Chat.User x = Chat.register(a);
-        Chat.User y = Chat.register(b);
+        User x = Chat.register(a);
+        User y = Chat.register(b);
         String room = Chat.createRoom(a, x);
-        List<Socket> sockets = List.of(Chat.join(a, x, room, -1), Chat.join(b, x, room, -1), Chat.join(b, y, room, -1));
+        List<ChatSocket> sockets = List.of(Chat.join(a, x, room, -1), Chat.join(b, x, room, -1), Chat.join(b, y, room, -1));
 
         Set<Long> expected = Set.of(x.id(), y.id());
         for (LibertyServer server : List.of(a, b)) {
@@ -110,13 +113,13 @@ class ClusterIT {
                     .findFirst().orElseThrow().getJsonNumber("clients").longValueExact();
             assertEquals(2, counted);
         }
-        sockets.forEach(Socket::close);
+        sockets.forEach(ChatSocket::close);
     }
 
     @Test
     @Order(3)
     void aTokenIssuedByOneServerIsAcceptedByTheOther() {
-        Chat.User u = Chat.register(a);
+        User u = Chat.register(a);
         Http.Response me = Chat.get(b, "/user/me", u);
         assertEquals(200, me.status(), me.body());
         assertEquals(u.id(), me.json().getJsonNumber("id").longValueExact());
@@ -125,9 +128,9 @@ class ClusterIT {
     @Test
     @Order(4)
     void logoutOnOneServerClosesTheUsersSocketsOnTheOtherWithin2Seconds() throws Exception {
-        Chat.User u = Chat.register(a);
+        User u = Chat.register(a);
         String room = Chat.createRoom(a, u);
-        Socket onB = Chat.join(b, u, room, -1);
+        ChatSocket onB = Chat.join(b, u, room, -1);
 
         Http.Response logout = Http.send(HttpRequest.newBuilder(a.uri("/auth/logout"))
                 .header("Authorization", "Bearer " + u.token()).POST(HttpRequest.BodyPublishers.noBody()));
@@ -140,9 +143,9 @@ class ClusterIT {
     @Test
     @Order(5)
     void deletingTheAccountOnOneServerClosesItsSocketsOnTheOtherWithin2Seconds() throws Exception {
-        Chat.User u = Chat.register(a);
+        User u = Chat.register(a);
         String room = Chat.createRoom(a, u);
-        Socket onB = Chat.join(b, u, room, -1);
+        ChatSocket onB = Chat.join(b, u, room, -1);
 
         Http.Response deleted = Http.send(HttpRequest.newBuilder(a.uri("/user/delete"))
                 .header("Authorization", "Bearer " + u.token()).DELETE());
@@ -154,13 +157,13 @@ class ClusterIT {
     @Test
     @Order(6)
     void whileTheDatabaseRestartsSendsGetErrorsAndNoMemberMissesOrRepeatsAMessage() throws Exception {
-        Chat.User sender = Chat.register(a);
-        Chat.User r1 = Chat.register(a);
-        Chat.User r2 = Chat.register(b);
+        User sender = Chat.register(a);
+        User r1 = Chat.register(a);
+        User r2 = Chat.register(b);
         String room = Chat.createRoom(a, sender);
-        Socket s = Chat.join(a, sender, room, 0);
-        Socket onA = Chat.join(a, r1, room, 0);
-        Socket onB = Chat.join(b, r2, room, 0);
+        ChatSocket s = Chat.join(a, sender, room, 0);
+        ChatSocket onA = Chat.join(a, r1, room, 0);
+        ChatSocket onB = Chat.join(b, r2, room, 0);
 
         int sent = 0;
         sent += sendPaced(s, sent, 50);
@@ -195,7 +198,7 @@ class ClusterIT {
         assertEquals(LongStream.rangeClosed(1, acked.size()).boxed().toList(), Chat.seqs(acked));
         assertEquals(acked.size(), Chat.storedMessages(room));
 
-        for (Socket member : List.of(onA, onB)) {
+        for (ChatSocket member : List.of(onA, onB)) {
             List<JsonObject> got = member.next("message", acked.size(), 30);
             assertEquals(Chat.seqs(acked), Chat.seqs(got), "nothing missed, nothing twice");
             assertTrue(member.next("message", 1, 1).isEmpty(), "no message after those");
@@ -207,12 +210,12 @@ class ClusterIT {
     @Test
     @Order(7)
     void whenAServerIsKilledItsClientsResumeOnTheOtherAndItsUsersDisappearWithin30Seconds() throws Exception {
-        Chat.User sender = Chat.register(a);
-        Chat.User r = Chat.register(b);
-        Chat.User ghost = Chat.register(b);
+        User sender = Chat.register(a);
+        User r = Chat.register(b);
+        User ghost = Chat.register(b);
         String room = Chat.createRoom(a, sender);
-        Socket s = Chat.join(a, sender, room, 0);
-        Socket onB = Chat.join(b, r, room, 0);
+        ChatSocket s = Chat.join(a, sender, room, 0);
+        ChatSocket onB = Chat.join(b, r, room, 0);
         Chat.join(b, ghost, room, -1);
         assertTrue(eventually(() -> clientIds(a, sender, room), ids -> ids.contains(ghost.id()), Duration.ofSeconds(5))
                 .contains(ghost.id()));
@@ -234,7 +237,7 @@ class ClusterIT {
         // The client of the dead server resumes on the other one from the last seq it saw.
         received.addAll(onB.remainingSeqs());
         long last = received.isEmpty() ? 0 : received.get(received.size() - 1);
-        Socket resumed = Chat.join(a, r, room, last);
+        ChatSocket resumed = Chat.join(a, r, room, last);
         received.addAll(Chat.seqs(resumed.next("message", (int) (total - last), 30)));
         assertEquals(LongStream.rangeClosed(1, total).boxed().toList(), received, "complete and gapless");
 
@@ -249,7 +252,7 @@ class ClusterIT {
 
     // --- helpers -------------------------------------------------------------------------------
 
-    private static Set<Long> clientIds(LibertyServer server, Chat.User asker, String room) {
+    private static Set<Long> clientIds(LibertyServer server, User asker, String room) {
         Http.Response r = Chat.get(server, "/chat/ws/getClients/" + room, asker);
         assertEquals(200, r.status(), r.body());
         Set<Long> ids = new HashSet<>();
@@ -260,7 +263,7 @@ class ClusterIT {
     }
 
     /** Sends {@code n} messages, about 50 a second; returns n. */
-    private static int sendPaced(Socket s, int from, int n) throws InterruptedException {
+    private static int sendPaced(ChatSocket s, int from, int n) throws InterruptedException {
         for (int i = 0; i < n; i++) {
             s.send("{\"content\":\"p-" + (from + i) + "\",\"clientMsgId\":\"p-" + (from + i) + "\"}");
             Thread.sleep(20);

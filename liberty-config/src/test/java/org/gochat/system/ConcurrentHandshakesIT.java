@@ -11,6 +11,8 @@ import java.util.concurrent.Executors;
 
 import jakarta.json.JsonObject;
 
+import org.gochat.testkit.ChatSocket;
+import org.gochat.testkit.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -25,10 +27,10 @@ class ConcurrentHandshakesIT {
     @Test
     void everyConnectionOfSimultaneousHandshakesSpeaksAsItsOwnUser() throws Exception {
         int users = 40;
-        List<Chat.User> people = new ArrayList<>();
+        List<User> people = new ArrayList<>();
         List<String> rooms = new ArrayList<>();
         for (int i = 0; i < users; i++) {
-            Chat.User user = Chat.register();
+            User user = Chat.register();
             people.add(user);
             rooms.add(Chat.createRoom(user));
         }
@@ -37,12 +39,12 @@ class ConcurrentHandshakesIT {
         try {
             List<CompletableFuture<JsonObject>> echoes = new ArrayList<>();
             for (int i = 0; i < users; i++) {
-                Chat.User user = people.get(i);
+                User user = people.get(i);
                 String room = rooms.get(i);
                 echoes.add(CompletableFuture.supplyAsync(() -> {
                     try {
                         go.await();
-                        Socket socket = Chat.join(user, room);
+                        ChatSocket socket = Chat.join(user, room);
                         try {
                             socket.send("{\"content\":\"who am I\"}");
                             return socket.next("message", 1, 30).get(0);

@@ -26,6 +26,8 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import org.gochat.testkit.Ports;
+import org.gochat.testkit.User;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,7 +45,7 @@ class DataFolderIT {
         env.put("GOCHAT_KEYSTORE_PASSWORD", ""); // not set, as in the jar or the container: the server generates it
         Path data = Path.of(env.get("GOCHAT_DATA_DIR"));
         int dbPort = Integer.parseInt(env.get("GOCHAT_EMBEDDED_DB_PORT"));
-        Chat.User user;
+        User user;
         String room;
         Certificate certificate;
         LibertyServer first = LibertyServer.fresh("gochat-it-data-1", env).start();

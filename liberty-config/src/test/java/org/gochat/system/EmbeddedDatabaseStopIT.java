@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.json.JsonArray;
 
+import org.gochat.testkit.ChatSocket;
+import org.gochat.testkit.Http;
+import org.gochat.testkit.User;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +44,7 @@ class EmbeddedDatabaseStopIT {
         env.put("GOCHAT_KEYSTORE_PASSWORD", "");
         LibertyServer server = LibertyServer.fresh("gochat-it-run", env);
         Process run = server.runCommand();
-        Chat.User user;
+        User user;
         String room;
         List<Long> received;
         try {
@@ -49,7 +52,7 @@ class EmbeddedDatabaseStopIT {
             assertGeneratedPasswordsStayInTheDataFolder(server, data);
             user = Chat.register(server);
             room = Chat.createRoom(server, user);
-            Socket socket = Chat.join(server, user, room, 0);
+            ChatSocket socket = Chat.join(server, user, room, 0);
             CompletableFuture<Integer> sender = CompletableFuture.supplyAsync(() -> OrderlyStopIT.sendUntilClosed(socket));
             Thread.sleep(1_500);
 

@@ -4,10 +4,12 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 
+import org.gochat.testkit.Http;
+import org.gochat.testkit.TestPostgres;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ExtensionContext.Store.CloseableResource;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The system under test, started once for all system tests of a run and stopped after the last:
@@ -26,11 +28,11 @@ public final class GochatSystem implements BeforeAllCallback {
     }
 
     static TestPostgres postgres() {
-        return running.postgres;
+        return running.system.postgres();
     }
 
     static LibertyServer server() {
-        return running.server;
+        return running.system.server();
     }
 
     /** The server's answer to {@code /metrics?scope=application} once ready, before any test's traffic. */
@@ -67,29 +69,20 @@ public final class GochatSystem implements BeforeAllCallback {
     }
 
     private static synchronized Running start() {
-        TestPostgres postgres = new TestPostgres(Path.of("target/it-pgdata")).start();
-        LibertyServer server = null;
+        TestSystem system = TestSystem.start("gochat-it", Path.of("target/it-pgdata"));
         try {
-            server = new LibertyServer("gochat-it", environment(postgres)).start();
-            running = new Running(postgres, server, MetricsIT.applicationMetrics(server));
+            running = new Running(system, MetricsIT.applicationMetrics(system.server()));
             return running;
         } catch (RuntimeException e) {
-            if (server != null) {
-                server.stop();
-            }
-            postgres.stop();
+            system.close();
             throw e;
         }
     }
 
-    private record Running(TestPostgres postgres, LibertyServer server, Http.Response metricsAtStart) implements CloseableResource {
+    private record Running(TestSystem system, Http.Response metricsAtStart) implements CloseableResource {
         @Override
         public void close() {
-            try {
-                server.stop();
-            } finally {
-                postgres.stop();
-            }
+            system.close();
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 import jakarta.json.JsonObject;
 
+import org.gochat.testkit.Http;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

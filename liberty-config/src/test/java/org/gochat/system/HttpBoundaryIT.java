@@ -1,7 +1,7 @@
 package org.gochat.system;
 
-import static org.gochat.system.Social.assertProblem;
-import static org.gochat.system.Social.register;
+import static org.gochat.system.Chat.register;
+import static org.gochat.testkit.Problems.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,7 +21,8 @@ import java.util.stream.Stream;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
-import org.gochat.system.Social.User;
+import org.gochat.testkit.Http;
+import org.gochat.testkit.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

@@ -23,6 +23,9 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
+import org.gochat.testkit.Http;
+import org.gochat.testkit.Ports;
+
 /**
  * One GoChat server, a copy of the assembled server (target/liberty/wlp/usr/servers/gochat) under
  * its own name, started with the real {@code bin/server} script and the given environment.

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.json.Json;
 
+import org.gochat.testkit.Http;
+
 /**
  * A client with a client address of its own: HTTP/1.1 over a socket bound to an address of the
  * loopback network 127.0.0.0/8 (all of it is this machine), so one machine plays several clients

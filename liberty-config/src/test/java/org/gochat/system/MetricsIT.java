@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.gochat.testkit.ChatSocket;
+import org.gochat.testkit.Http;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -85,7 +87,7 @@ class MetricsIT {
         Chat.Alone alone = Chat.aloneInANewRoom();
         alone.socket().send("x".repeat(16 * 1024 + 1)); // refused from the frame's header
         assertEquals(1009, alone.socket().closeCode(10));
-        Socket inParts = Chat.join(alone.user(), alone.room(), 0);
+        ChatSocket inParts = Chat.join(alone.user(), alone.room(), 0);
         inParts.sendPart("x".repeat(16 * 1024), false);
         inParts.sendPart("x", true);
         assertEquals(1009, inParts.closeCode(10));

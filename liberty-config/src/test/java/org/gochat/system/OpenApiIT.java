@@ -1,5 +1,6 @@
 package org.gochat.system;
 
+import static org.gochat.testkit.Problems.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -21,12 +22,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import jakarta.json.Json;
-
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
+import org.gochat.testkit.Http;
+import org.gochat.testkit.User;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -104,18 +106,18 @@ class OpenApiIT {
      */
     @Test
     void theHandshakeRouteWithoutUpgradeAnswers426() {
-        Social.User user = Social.register();
+        User user = Chat.register();
         String room = createRoom(user);
         Http.Response r = Social.get("/chat/ws/joinRoom/" + room + "?since=0", user);
-        AuthIT.assertProblem(r, 426);
+        assertProblem(r, 426);
         assertEquals("websocket", r.header("Upgrade"));
         assertDocumented("GET", "/chat/ws/joinRoom/{roomId}", r);
         // The handshake's own checks come first, with their documented answers.
         Http.Response negativeSince = Social.get("/chat/ws/joinRoom/" + room + "?since=-1", user);
-        AuthIT.assertProblem(negativeSince, 400);
+        assertProblem(negativeSince, 400);
         assertDocumented("GET", "/chat/ws/joinRoom/{roomId}", negativeSince);
         Http.Response unknownRoom = Social.get("/chat/ws/joinRoom/no-such-room-" + UUID.randomUUID(), user);
-        AuthIT.assertProblem(unknownRoom, 404);
+        assertProblem(unknownRoom, 404);
         assertDocumented("GET", "/chat/ws/joinRoom/{roomId}", unknownRoom);
     }
 
@@ -148,7 +150,7 @@ class OpenApiIT {
             "POST, /chat/ws/createRoom, id"})
     void theServerRefusesExactlyWhatTheDocumentRefuses(String method, String path, String field) {
         JsonObject schema = schemaOf(method, path, field);
-        Social.User user = Social.register();
+        User user = Chat.register();
         String room = path.contains("{roomId}") ? createRoom(user) : null;
         List<String> refusedByTheDocumentOnly = new ArrayList<>();
         List<String> refusedByTheServerOnly = new ArrayList<>();
@@ -242,7 +244,7 @@ class OpenApiIT {
     }
 
     /** The request with this one parameter or field set to the value, everything else valid. */
-    private static Http.Response send(String method, String path, String field, String value, Social.User user, String room) {
+    private static Http.Response send(String method, String path, String field, String value, User user, String room) {
         String route = path.replace("{id}", String.valueOf(user.id())).replace("{roomId}", room == null ? "" : room);
         if (method.equals("GET")) {
             return Social.get(route + "?" + field + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8), user);
@@ -265,7 +267,7 @@ class OpenApiIT {
                 () -> method + " " + path + " answered " + r.status() + ", documented: " + responses.keySet() + "; " + r.body());
     }
 
-    private static String createRoom(Social.User user) {
+    private static String createRoom(User user) {
         String id = "r-" + UUID.randomUUID();
         assertEquals(201, Social.post("/chat/ws/createRoom", user, "{\"id\":\"" + id + "\",\"name\":\"Boundaries\"}").status());
         return id;

@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.LongStream;
 
+import org.gochat.testkit.ChatSocket;
+import org.gochat.testkit.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,10 +34,10 @@ class OrderlyStopIT {
         LibertyServer server = new LibertyServer("gochat-it-stop", env).start();
         boolean stopped = false;
         try {
-            List<Chat.User> users = List.of(Chat.register(server), Chat.register(server), Chat.register(server));
+            List<User> users = List.of(Chat.register(server), Chat.register(server), Chat.register(server));
             String room = Chat.createRoom(server, users.get(0));
-            List<Socket> sockets = new ArrayList<>();
-            for (Chat.User u : users) {
+            List<ChatSocket> sockets = new ArrayList<>();
+            for (User u : users) {
                 sockets.add(Chat.join(server, u, room, 0));
             }
             // Each member sends about 50 messages a second until its connection is gone.
@@ -54,7 +56,7 @@ class OrderlyStopIT {
             assertTrue(stored > 50, "traffic was flowing when the server stopped: " + stored + " stored of " + sent + " sent");
             List<Long> everyStored = LongStream.rangeClosed(1, stored).boxed().toList();
             for (int i = 0; i < sockets.size(); i++) {
-                Socket s = sockets.get(i);
+                ChatSocket s = sockets.get(i);
                 assertEquals(GOING_AWAY, s.closeCode(10), "closed with 1001 (going away)");
                 // Every message stored (and so every one a sender saw come back) reached every member, in order, once.
                 assertEquals(everyStored, s.remainingSeqs(), "member " + i + " received every stored message");
@@ -67,7 +69,7 @@ class OrderlyStopIT {
     }
 
     /** Sends about 50 messages a second until the socket refuses; returns how many sends went out. */
-    static int sendUntilClosed(Socket s) {
+    static int sendUntilClosed(ChatSocket s) {
         int n = 0;
         try {
             while (n < 5_000) {

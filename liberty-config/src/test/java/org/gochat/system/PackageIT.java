@@ -26,6 +26,9 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
+import org.gochat.testkit.Http;
+import org.gochat.testkit.Ports;
+import org.gochat.testkit.User;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,12 +122,7 @@ class PackageIT {
         Process first = startJar(env, "first");
         try {
             awaitReady(first, base);
-            String name = "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-            Http.Response registered = Http.send(HttpRequest.newBuilder(base.resolve("/auth/register"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"username\":\"" + name + "\",\"email\":\"" + name + "@example.org\",\"password\":\"correct horse\"}")));
-            assertEquals(201, registered.status(), registered.body());
-            token = registered.json().getString("token");
+            token = User.register(base).token();
             assertEquals(200, awaitHttps(env, data), "HTTPS with the generated keystore password");
         } finally {
             first.destroy(); // SIGTERM

@@ -1,11 +1,11 @@
 package org.gochat.system;
 
-import static org.gochat.system.Social.assertProblem;
+import static org.gochat.system.Chat.register;
 import static org.gochat.system.Social.delete;
 import static org.gochat.system.Social.follow;
 import static org.gochat.system.Social.get;
 import static org.gochat.system.Social.post;
-import static org.gochat.system.Social.register;
+import static org.gochat.testkit.Problems.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +19,8 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 
-import org.gochat.system.Social.User;
+import org.gochat.testkit.Http;
+import org.gochat.testkit.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

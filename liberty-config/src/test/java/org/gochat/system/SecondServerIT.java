@@ -1,5 +1,6 @@
 package org.gochat.system;
 
+import static org.gochat.testkit.Problems.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.json.Json;
 
+import org.gochat.testkit.Http;
+import org.gochat.testkit.User;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -88,7 +91,7 @@ class SecondServerIT {
     @Test
     @Order(1)
     void aServerThatStartsKnowsTheTokensRevokedBefore() {
-        AuthIT.assertUnauthorized(me(second, revokedBeforeStart));
+        assertProblem(me(second, revokedBeforeStart), 401);
     }
 
     @Test
@@ -106,7 +109,7 @@ class SecondServerIT {
             r = me(second, token);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - revokedAt);
-        AuthIT.assertUnauthorized(r);
+        assertProblem(r, 401);
         assertTrue(took.compareTo(Duration.ofSeconds(2)) < 0, "rejected after " + took);
     }
 
@@ -153,7 +156,7 @@ class SecondServerIT {
                 if (r.status() == 200) {
                     ok++;
                 } else {
-                    AuthIT.assertProblem(r, 503);
+                    assertProblem(r, 503);
                     assertEquals("1", r.header("Retry-After"));
                     busy++;
                 }
@@ -228,11 +231,11 @@ class SecondServerIT {
         String email = name + "@example.org";
         assertEquals(201, AuthIT.register(name, email, "correct horse").status());
         for (int i = 0; i < ACCOUNT_LIMIT; i++) {
-            AuthIT.assertProblem(login(second, email, "wrong horse"), 401);
+            assertProblem(login(second, email, "wrong horse"), 401);
         }
 
         Http.Response limited = login(second, email.toUpperCase(), "correct horse");
-        AuthIT.assertProblem(limited, 429);
+        assertProblem(limited, 429);
         long retryAfter = Long.parseLong(limited.header("Retry-After"));
         assertTrue(retryAfter >= 1 && retryAfter <= WINDOW.toSeconds(), "Retry-After " + retryAfter);
         assertEquals(200, LoopbackClient.fresh().login(second, email, "correct horse").status(),
@@ -250,11 +253,11 @@ class SecondServerIT {
         String name = AuthIT.unique();
         assertEquals(201, AuthIT.register(name, name + "@example.org", "correct horse").status());
         for (int i = 0; i < CLIENT_LIMIT; i++) {
-            AuthIT.assertProblem(login(server, "nobody-" + i + "-" + name + "@example.org", "wrong horse"), 401);
+            assertProblem(login(server, "nobody-" + i + "-" + name + "@example.org", "wrong horse"), 401);
         }
 
         Http.Response limited = login(server, name + "@example.org", "correct horse");
-        AuthIT.assertProblem(limited, 429);
+        assertProblem(limited, 429);
         long retryAfter = Long.parseLong(limited.header("Retry-After"));
         assertTrue(retryAfter >= 1 && retryAfter <= WINDOW.toSeconds(), "Retry-After " + retryAfter);
         assertEquals(200, login(second, name + "@example.org", "correct horse").status(), "other clients may log in");
@@ -270,9 +273,7 @@ class SecondServerIT {
     }
 
     private static Http.Response register(LibertyServer server, String name) {
-        return Http.send(HttpRequest.newBuilder(server.uri("/auth/register")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.createObjectBuilder().add("username", name)
-                        .add("email", name + "@example.org").add("password", "correct horse").build().toString())));
+        return User.register(server.uri(""), name, name + "@example.org", "correct horse");
     }
 
     private static Http.Response login(LibertyServer server, String email, String password) {

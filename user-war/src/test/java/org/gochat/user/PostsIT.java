@@ -12,7 +12,7 @@ import java.util.List;
 
 import jakarta.inject.Inject;
 
-import org.gochat.user.TestData.User;
+import org.gochat.testkit.User;
 import org.gochat.user.control.Posts;
 import org.gochat.user.control.Users;
 import org.gochat.user.entity.Post;

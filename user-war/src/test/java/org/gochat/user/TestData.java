@@ -5,13 +5,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.UUID;
 
 import org.gochat.db.Database;
+import org.gochat.testkit.Http;
+import org.gochat.testkit.User;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
-/** Test users written straight to PostgreSQL, and reads of what the services wrote. */
+/**
+ * The deployment of the in-container tests, test users written straight to PostgreSQL (the kit's
+ * {@link User}, without a token), and reads of what the services wrote.
+ */
 final class TestData {
 
     private TestData() {
@@ -20,16 +24,14 @@ final class TestData {
     static WebArchive deployment(String name) {
         return ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addPackages(true, "org.gochat.user")
+                .addClasses(User.class, Http.class)
                 .addAsResource("META-INF/persistence.xml")
                 .addAsWebInfResource(new File("src/main/webapp/WEB-INF/beans.xml"), "beans.xml")
                 .setWebXML(new File("src/main/webapp/WEB-INF/web.xml"));
     }
 
-    record User(long id, String username) {
-    }
-
     static User user() throws SQLException {
-        String name = "u" + UUID.randomUUID().toString().substring(0, 12);
+        String name = User.uniqueName("u", 13);
         try (Connection c = Database.dataSource().getConnection();
                 PreparedStatement insert = c.prepareStatement(
                         "INSERT INTO users (username, email, password_hash) VALUES (?, ?, 'x') RETURNING id")) {
@@ -37,7 +39,7 @@ final class TestData {
             insert.setString(2, name + "@example.org");
             try (ResultSet rs = insert.executeQuery()) {
                 rs.next();
-                return new User(rs.getLong(1), name);
+                return new User(rs.getLong(1), name, name + "@example.org", null);
             }
         }
     }

@@ -18,7 +18,7 @@ import javax.naming.InitialContext;
 
 import jakarta.inject.Inject;
 
-import org.gochat.user.TestData.User;
+import org.gochat.testkit.User;
 import org.gochat.user.control.Users;
 import org.gochat.user.entity.UserProfile;
 import org.gochat.user.entity.UserRef;

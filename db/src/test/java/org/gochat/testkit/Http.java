@@ -1,4 +1,4 @@
-package org.gochat.system;
+package org.gochat.testkit;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -16,25 +16,26 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 
-/** A plain HTTP client for the system tests. */
-final class Http {
+/** A plain HTTP client for the tests and benchmarks: one request, its whole answer. */
+public final class Http {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    record Response(int status, java.net.http.HttpHeaders headers, String body) {
-        JsonObject json() {
+    /** A whole answer: status, headers and body. */
+    public record Response(int status, java.net.http.HttpHeaders headers, String body) {
+        public JsonObject json() {
             try (JsonReader reader = Json.createReader(new StringReader(body))) {
                 return reader.readObject();
             }
         }
 
-        JsonArray jsonArray() {
+        public JsonArray jsonArray() {
             try (JsonReader reader = Json.createReader(new StringReader(body))) {
                 return reader.readArray();
             }
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.firstValue(name).orElse(null);
         }
     }
@@ -43,19 +44,19 @@ final class Http {
     }
 
     /** An {@code Authorization} header value for HTTP basic authentication. */
-    static String basic(String user, String password) {
+    public static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    static Response get(URI uri) {
+    public static Response get(URI uri) {
         return send(HttpRequest.newBuilder(uri).GET());
     }
 
-    static Response send(HttpRequest.Builder request) {
+    public static Response send(HttpRequest.Builder request) {
         return send(CLIENT, request);
     }
 
-    static Response send(HttpClient client, HttpRequest.Builder request) {
+    public static Response send(HttpClient client, HttpRequest.Builder request) {
         try {
             HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());

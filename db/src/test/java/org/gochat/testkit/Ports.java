@@ -1,4 +1,4 @@
-package org.gochat.system;
+package org.gochat.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

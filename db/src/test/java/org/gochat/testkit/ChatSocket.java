@@ -1,4 +1,4 @@
-package org.gochat.system;
+package org.gochat.testkit;
 
 import java.io.StringReader;
 import java.net.URI;
@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -20,29 +21,47 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 /**
- * A WebSocket client of the chat service (java.net.http over a real socket): records the frames it
- * receives and how the server closed it.
+ * The WebSocket client of the tests (java.net.http over a real socket): records the frames it
+ * receives (JSON objects; a message frame's text and arrival time too) and how the server closed
+ * it. It can also stop reading, like a slow client, and start again.
  */
-final class Socket implements WebSocket.Listener {
+public final class ChatSocket implements WebSocket.Listener {
 
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
-    final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    public final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     /** The close code the server sent (or 1006 when the connection broke without one). */
-    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    public final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    /** System.nanoTime() of each message frame's arrival, in order. */
+    public final List<Long> messageArrivals = new CopyOnWriteArrayList<>();
+    /** The text of each message frame, as received, in order. */
+    public final List<String> messageTexts = new CopyOnWriteArrayList<>();
     private final StringBuilder text = new StringBuilder();
+    private volatile boolean reading;
     private WebSocket ws;
 
+    private ChatSocket(boolean reading) {
+        this.reading = reading;
+    }
+
     /** The refusal of a handshake: its HTTP status, headers and body. */
-    record Refused(int status, java.net.http.HttpHeaders headers, String body) {
+    public record Refused(int status, java.net.http.HttpHeaders headers, String body) {
     }
 
     /** Opens {@code /chat/ws/joinRoom/{room}}{@code query} with these headers, or throws {@link HandshakeFailed}. */
-    static Socket open(URI base, String room, String query, Map<String, String> headers) {
-        Socket s = new Socket();
+    public static ChatSocket open(URI base, String room, String query, Map<String, String> headers) {
+        URI uri = URI.create(base.toString().replaceFirst("^http", "ws") + "/chat/ws/joinRoom/" + room + query);
+        return open(uri, headers, true);
+    }
+
+    /**
+     * Opens the WebSocket at {@code uri} with these headers, or throws {@link HandshakeFailed}. A
+     * socket not {@code reading} takes one frame and then reads nothing until {@link #resume()}.
+     */
+    public static ChatSocket open(URI uri, Map<String, String> headers, boolean reading) {
+        ChatSocket s = new ChatSocket(reading);
         WebSocket.Builder b = CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         headers.forEach(b::header);
-        URI uri = URI.create(base.toString().replaceFirst("^http", "ws") + "/chat/ws/joinRoom/" + room + query);
         try {
             s.ws = b.buildAsync(uri, s).get(20, TimeUnit.SECONDS);
             return s;
@@ -57,9 +76,10 @@ final class Socket implements WebSocket.Listener {
         }
     }
 
-    static final class HandshakeFailed extends RuntimeException {
+    /** A handshake the server refused. */
+    public static final class HandshakeFailed extends RuntimeException {
         private static final long serialVersionUID = 1L;
-        final transient Refused refused;
+        public final transient Refused refused;
 
         HandshakeFailed(Refused refused) {
             super("handshake refused with " + refused.status());
@@ -67,17 +87,17 @@ final class Socket implements WebSocket.Listener {
         }
     }
 
-    void send(String message) {
+    public void send(String message) {
         ws.sendText(message, true).join();
     }
 
     /** Sends one frame of a text message; {@code last} ends the message. */
-    void sendPart(String part, boolean last) {
+    public void sendPart(String part, boolean last) {
         ws.sendText(part, last).join();
     }
 
     /** Sends {@code prefix + i} for i from {@code from} to {@code to}, then waits until it has them all back. */
-    void sendAndAwait(String prefix, int from, int to) throws InterruptedException {
+    public void sendAndAwait(String prefix, int from, int to) throws InterruptedException {
         for (int i = from; i <= to; i++) {
             send(prefix + i);
         }
@@ -87,26 +107,32 @@ final class Socket implements WebSocket.Listener {
         }
     }
 
-    void sendBinary(byte[] data) {
+    public void sendBinary(byte[] data) {
         ws.sendBinary(ByteBuffer.wrap(data), true).join();
     }
 
-    void close() {
+    /** Starts reading again (a stalled client catching up). */
+    public void resume() {
+        reading = true;
+        ws.request(Long.MAX_VALUE);
+    }
+
+    public void close() {
         ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
     }
 
     /** The close code, waiting at most {@code seconds}. */
-    int closeCode(int seconds) throws Exception {
+    public int closeCode(int seconds) throws Exception {
         return closed.get(seconds, TimeUnit.SECONDS);
     }
 
     /** The next frame, or null after {@code millis}. */
-    JsonObject next(long millis) throws InterruptedException {
+    public JsonObject next(long millis) throws InterruptedException {
         return frames.poll(millis, TimeUnit.MILLISECONDS);
     }
 
     /** The next {@code n} frames of this type (skipping others), or fewer when {@code seconds} pass first. */
-    List<JsonObject> next(String type, int n, int seconds) throws InterruptedException {
+    public List<JsonObject> next(String type, int n, int seconds) throws InterruptedException {
         List<JsonObject> found = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (found.size() < n) {
@@ -122,7 +148,7 @@ final class Socket implements WebSocket.Listener {
     }
 
     /** The seqs of the messages already received by a socket that is closed or closing. */
-    List<Long> remainingSeqs() throws InterruptedException {
+    public List<Long> remainingSeqs() throws InterruptedException {
         List<Long> seqs = new ArrayList<>();
         for (JsonObject f = next(1_000); f != null; f = next(200)) {
             if ("message".equals(f.getString("type"))) {
@@ -133,13 +159,23 @@ final class Socket implements WebSocket.Listener {
     }
 
     @Override
+    public void onOpen(WebSocket webSocket) {
+        webSocket.request(reading ? Long.MAX_VALUE : 1);
+    }
+
+    @Override
     public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
         text.append(data);
         if (last) {
-            frames.add(Json.createReader(new StringReader(text.toString())).readObject());
+            long now = System.nanoTime();
+            JsonObject frame = Json.createReader(new StringReader(text.toString())).readObject();
+            if ("message".equals(frame.getString("type"))) {
+                messageArrivals.add(now);
+                messageTexts.add(text.toString());
+            }
+            frames.add(frame);
             text.setLength(0);
         }
-        webSocket.request(1);
         return null;
     }
 
