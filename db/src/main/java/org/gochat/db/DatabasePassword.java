@@ -18,7 +18,7 @@ public final class DatabasePassword implements AuthenticationPlugin {
     @Override
     public char[] getPassword(AuthenticationRequestType type) throws PSQLException {
         if (!EmbeddedDatabase.isUsed()) {
-            return Settings.get("GOCHAT_DB_PASSWORD", "").toCharArray();
+            return Settings.get("GOCHAT_DB_PASSWORD").orElse("").toCharArray(); // set empty: none
         }
         try {
             return EmbeddedDatabase.password().toCharArray();

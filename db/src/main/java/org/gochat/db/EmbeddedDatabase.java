@@ -77,7 +77,7 @@ final class EmbeddedDatabase {
         if (postgres != null || !isUsed()) {
             return;
         }
-        int port = Settings.getInt("GOCHAT_EMBEDDED_DB_PORT", 5532);
+        int port = Integer.parseInt(Settings.require("GOCHAT_EMBEDDED_DB_PORT"));
         Path data;
         try {
             data = DataFolder.path();

@@ -49,8 +49,8 @@ public final class Origins {
             allowed.add("http://" + h);
             allowed.add("https://" + h);
             String name = withoutPort(h);
-            allowed.add("http://" + name + ":" + Settings.get("GOCHAT_HTTP_PORT", "9080"));
-            allowed.add("https://" + name + ":" + Settings.get("GOCHAT_HTTPS_PORT", "9443"));
+            allowed.add("http://" + name + ":" + Settings.require("GOCHAT_HTTP_PORT"));
+            allowed.add("https://" + name + ":" + Settings.require("GOCHAT_HTTPS_PORT"));
         }
         return allowed;
     }

@@ -20,7 +20,7 @@ import org.gochat.db.Settings;
 
 /**
  * The RSA key that signs and verifies the server's tokens: a PKCS#8 PEM file named by
- * {@code GOCHAT_JWT_KEY} (server.xml defaults it to the data folder, {@link DataFolder}),
+ * {@code GOCHAT_JWT_KEY} (by default in the data folder, {@link DataFolder}),
  * created once, owner-only, if absent. Servers given the same file accept each other's tokens.
  */
 public final class TokenKey {
@@ -56,10 +56,10 @@ public final class TokenKey {
         return k;
     }
 
-    /** GOCHAT_JWT_KEY, else (also when server.xml's default could not be resolved) in the data folder. */
+    /** GOCHAT_JWT_KEY, else jwt-signing-key.pem in the data folder. */
     private static Path file() {
         try {
-            Optional<Path> configured = Settings.get("GOCHAT_JWT_KEY").filter(file -> !file.contains("${")).map(Path::of);
+            Optional<Path> configured = Settings.get("GOCHAT_JWT_KEY").map(Path::of);
             return configured.isPresent() ? configured.get() : DataFolder.path().resolve("jwt-signing-key.pem");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data folder (GOCHAT_DATA_DIR)", e);
