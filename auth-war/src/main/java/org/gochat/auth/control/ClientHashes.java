@@ -6,11 +6,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
 
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.gochat.db.Settings;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.gochat.web.ProblemException;
 
 /**
@@ -27,13 +26,11 @@ public class ClientHashes {
     @Inject
     AuthMetrics metrics;
 
-    private final Map<String, Integer> inProgress = new ConcurrentHashMap<>();
-    private int perClient;
+    @Inject
+    @ConfigProperty(name = "GOCHAT_PASSWORD_HASHES_PER_CLIENT", defaultValue = "2")
+    int perClient;
 
-    @PostConstruct
-    void configure() {
-        perClient = Settings.getInt("GOCHAT_PASSWORD_HASHES_PER_CLIENT", 2);
-    }
+    private final Map<String, Integer> inProgress = new ConcurrentHashMap<>();
 
     /**
      * Starts {@code hashing} with the client's rank if the client has a hash to spare; its count

@@ -11,6 +11,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.gochat.db.Settings;
 import org.gochat.web.ProblemException;
 
@@ -89,20 +90,35 @@ public class LoginLimits {
 
     /** Start times of the counted attempts (failed or still running) by key, oldest first. */
     private final Map<String, Deque<Long>> attempts = new HashMap<>();
-    private int perAccountAndClient;
-    private int perClient;
-    private int slowAfter;
+    @Inject
+    @ConfigProperty(name = "GOCHAT_LOGIN_MAX_FAILURES_PER_ACCOUNT", defaultValue = "10")
+    int perAccountAndClient;
+
+    @Inject
+    @ConfigProperty(name = "GOCHAT_LOGIN_MAX_FAILURES_PER_CLIENT", defaultValue = "100")
+    int perClient;
+
+    @Inject
+    @ConfigProperty(name = "GOCHAT_LOGIN_SLOW_AFTER_FAILURES", defaultValue = "50")
+    int slowAfter;
+
+    /** An ISO-8601 duration or seconds, as every duration setting. */
+    @Inject
+    @ConfigProperty(name = "GOCHAT_LOGIN_SLOW_DELAY", defaultValue = "PT3S")
+    String slowDelay;
+
+    @Inject
+    @ConfigProperty(name = "GOCHAT_LOGIN_FAILURE_WINDOW", defaultValue = "PT15M")
+    String window;
+
     private long slowDelayNanos;
     private long windowNanos;
     private long nextPurge = System.nanoTime();
 
     @PostConstruct
     void configure() {
-        perAccountAndClient = Settings.getInt("GOCHAT_LOGIN_MAX_FAILURES_PER_ACCOUNT", 10);
-        perClient = Settings.getInt("GOCHAT_LOGIN_MAX_FAILURES_PER_CLIENT", 100);
-        slowAfter = Settings.getInt("GOCHAT_LOGIN_SLOW_AFTER_FAILURES", 50);
-        slowDelayNanos = Settings.getDuration("GOCHAT_LOGIN_SLOW_DELAY", Duration.ofSeconds(3)).toNanos();
-        windowNanos = Settings.getDuration("GOCHAT_LOGIN_FAILURE_WINDOW", Duration.ofMinutes(15)).toNanos();
+        slowDelayNanos = Settings.duration(slowDelay).toNanos();
+        windowNanos = Settings.duration(window).toNanos();
     }
 
     /**

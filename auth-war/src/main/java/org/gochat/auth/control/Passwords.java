@@ -4,6 +4,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -23,8 +24,9 @@ import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
-import org.gochat.db.Settings;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.gochat.web.ProblemException;
 
 /**
@@ -55,21 +57,30 @@ public class Passwords {
     @Resource
     ManagedThreadFactory threadFactory;
 
+    @Inject
+    @ConfigProperty(name = "GOCHAT_PASSWORD_ITERATIONS", defaultValue = "600000")
+    int iterations;
+
+    /** Default: one thread less than the processors, at least one. */
+    @Inject
+    @ConfigProperty(name = "GOCHAT_PASSWORD_HASH_THREADS")
+    Optional<Integer> hashThreads;
+
+    @Inject
+    @ConfigProperty(name = "GOCHAT_PASSWORD_HASH_QUEUE", defaultValue = "64")
+    int queue;
+
     private final AtomicLong submitted = new AtomicLong();
-    private int iterations;
     private ThreadPoolExecutor pool;
     /** Checked when the email is unknown, so that takes as long as a wrong password. */
     private String dummy;
 
     @PostConstruct
     void configure() {
-        iterations = Settings.getInt("GOCHAT_PASSWORD_ITERATIONS", 600_000);
         if (iterations < 1) {
             throw new IllegalStateException("GOCHAT_PASSWORD_ITERATIONS must be positive");
         }
-        int threads = Math.max(1, Settings.getInt("GOCHAT_PASSWORD_HASH_THREADS",
-                Runtime.getRuntime().availableProcessors() - 1));
-        int queue = Settings.getInt("GOCHAT_PASSWORD_HASH_QUEUE", 64);
+        int threads = Math.max(1, hashThreads.orElse(Runtime.getRuntime().availableProcessors() - 1));
         BlockingQueue<Runnable> waiting = queue > 0 ? new RankedQueue(queue) : new SynchronousQueue<>();
         pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, waiting, threadFactory,
                 new ThreadPoolExecutor.AbortPolicy());
