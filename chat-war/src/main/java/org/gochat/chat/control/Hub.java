@@ -26,11 +26,11 @@ import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.gochat.chat.entity.ChatError;
 import org.gochat.chat.entity.ChatMessage;
 import org.gochat.db.Bus;
 import org.gochat.db.Database;
-import org.gochat.db.Settings;
 import org.gochat.web.Caller;
 import org.gochat.web.Revocations;
 
@@ -93,9 +93,24 @@ public class Hub {
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     /** Every connection of this node, for the periodic sweep and for revocations. */
     private final Set<Member> connections = ConcurrentHashMap.newKeySet();
+    @Inject
+    @ConfigProperty(name = "GOCHAT_WS_QUEUE", defaultValue = "8192")
+    int queueBound;
+
+    @Inject
+    @ConfigProperty(name = "GOCHAT_WS_SEND_TIMEOUT", defaultValue = "10")
+    int sendTimeoutSeconds;
+
+    @Inject
+    @ConfigProperty(name = "GOCHAT_WS_IDLE_TIMEOUT", defaultValue = "120")
+    int idleTimeoutSeconds;
+
+    @Inject
+    @ConfigProperty(name = "GOCHAT_WS_STOP_GRACE", defaultValue = "5")
+    int stopGraceSeconds;
+
     private Member.Limits limits;
     private Member.Services services;
-    private int idleTimeoutSeconds;
     private List<Bus.Subscription> subscriptions = List.of();
     private List<ScheduledFuture<?>> timers = List.of();
     private volatile boolean stopping;
@@ -106,11 +121,9 @@ public class Hub {
     /** Starts with the application: listens on the bus, clears this node's stale presence, starts the timers. */
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
         Database.ensureReady();
-        int perSecond = Settings.getInt("GOCHAT_WS_RATE", 100);
-        limits = new Member.Limits(Settings.getInt("GOCHAT_WS_QUEUE", 8192), perSecond, 2 * perSecond,
-                TimeUnit.SECONDS.toNanos(Settings.getInt("GOCHAT_WS_SEND_TIMEOUT", 10)));
+        int perSecond = userLimits.connectionMessagesPerSecond();
+        limits = new Member.Limits(queueBound, perSecond, 2 * perSecond, TimeUnit.SECONDS.toNanos(sendTimeoutSeconds));
         services = new Member.Services(sendPool, store, limits, metrics.delivered(), metrics.slowConsumersClosed());
-        idleTimeoutSeconds = Settings.getInt("GOCHAT_WS_IDLE_TIMEOUT", 120);
         metrics.hubGauges(connections, rooms, sendPool);
         try {
             presence.clear();
@@ -167,7 +180,7 @@ public class Hub {
             }
             stopping = true;
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Settings.getInt("GOCHAT_WS_STOP_GRACE", 5));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(stopGraceSeconds);
         LOG.info("Chat hub stopping in order: " + connections.size() + " connections");
         try {
             boolean done = store.awaitStored(deadline);

@@ -3,13 +3,16 @@ package org.gochat.chat.control;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.UUID;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.gochat.chat.entity.ChatEvent;
 import org.gochat.db.Bus;
-import org.gochat.db.Settings;
 import org.gochat.web.Caller;
 
 /**
@@ -39,7 +42,17 @@ public class Presence {
         }
     }
 
-    private final String nodeId = Settings.get("GOCHAT_NODE_ID").orElseGet(() -> UUID.randomUUID().toString());
+    /** Default: a random id, new on every start. */
+    @Inject
+    @ConfigProperty(name = "GOCHAT_NODE_ID")
+    Optional<String> configuredNodeId;
+
+    private String nodeId;
+
+    @PostConstruct
+    void init() {
+        nodeId = configuredNodeId.orElseGet(() -> UUID.randomUUID().toString());
+    }
 
     public String nodeId() {
         return nodeId;

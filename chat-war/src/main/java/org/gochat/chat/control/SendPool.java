@@ -1,5 +1,6 @@
 package org.gochat.chat.control;
 
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -16,8 +17,9 @@ import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
-import org.gochat.db.Settings;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The threads that send to connections: their outbound queues' drains, and their closes. Each
@@ -42,6 +44,11 @@ public class SendPool implements Executor {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
+    /** Default: the number of cores, at least 2. */
+    @Inject
+    @ConfigProperty(name = "GOCHAT_SEND_THREADS")
+    Optional<Integer> configuredThreads;
+
     private int threads;
     private ThreadPoolExecutor pool;
     /** The connections that use the pool: from their start until they have left and hold none of its threads. */
@@ -50,7 +57,7 @@ public class SendPool implements Executor {
 
     @PostConstruct
     void start() {
-        threads = Settings.getInt("GOCHAT_SEND_THREADS", Math.max(2, Runtime.getRuntime().availableProcessors()));
+        threads = configuredThreads.orElse(Math.max(2, Runtime.getRuntime().availableProcessors()));
         // Unbounded queue: the pool runs exactly its core size of threads, which the stand-ins adjust.
         pool = new ThreadPoolExecutor(threads, threads + MAX_STAND_INS, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), threadFactory);

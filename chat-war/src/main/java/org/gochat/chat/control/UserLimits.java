@@ -1,6 +1,7 @@
 package org.gochat.chat.control;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -8,8 +9,8 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.Counter;
-import org.gochat.db.Settings;
 
 /**
  * The limits per user, whatever the number of their connections: open WebSockets, messages a
@@ -37,9 +38,24 @@ public class UserLimits {
     @Inject
     ChatMetrics metrics;
 
-    private int maxConnections;
+    @Inject
+    @ConfigProperty(name = "GOCHAT_WS_USER_CONNECTIONS", defaultValue = "20")
+    int maxConnections;
+
+    /** Messages per second of one connection (the hub's bound), and the default of a user's. */
+    @Inject
+    @ConfigProperty(name = "GOCHAT_WS_RATE", defaultValue = "100")
+    int connectionMessagesPerSecond;
+
+    @Inject
+    @ConfigProperty(name = "GOCHAT_WS_USER_RATE")
+    Optional<Integer> userMessagesPerSecond;
+
+    @Inject
+    @ConfigProperty(name = "GOCHAT_ROOMS_PER_MINUTE", defaultValue = "10")
+    int roomsPerMinute;
+
     private int messagesPerSecond;
-    private int roomsPerMinute;
     private final Map<Long, Usage> users = new ConcurrentHashMap<>();
     private final Map<Long, TokenBucket> roomCreators = new ConcurrentHashMap<>();
     private Counter connectionsRefused;
@@ -48,12 +64,15 @@ public class UserLimits {
 
     @PostConstruct
     void init() {
-        maxConnections = Settings.getInt("GOCHAT_WS_USER_CONNECTIONS", 20);
-        messagesPerSecond = Settings.getInt("GOCHAT_WS_USER_RATE", Settings.getInt("GOCHAT_WS_RATE", 100));
-        roomsPerMinute = Settings.getInt("GOCHAT_ROOMS_PER_MINUTE", 10);
+        messagesPerSecond = userMessagesPerSecond.orElse(connectionMessagesPerSecond);
         connectionsRefused = metrics.connectionsRefused();
         rateLimited = metrics.rateLimited();
         roomsCreateLimited = metrics.roomsCreateLimited();
+    }
+
+    /** GOCHAT_WS_RATE: the messages per second one connection may send (the hub bounds each). */
+    int connectionMessagesPerSecond() {
+        return connectionMessagesPerSecond;
     }
 
     /**
