@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -172,20 +174,24 @@ class HttpBoundaryIT {
     }
 
     @Test
-    void theContainersOwnErrorsAreProblemsWithoutInternals() {
+    void theContainersOwnErrorsAreProblemsWithoutInternals() throws IOException {
         for (String path : List.of("/chat/ws/getClients/%23", "/chat/ws/getClients/%2F", "/chat/ws/getClients/%2e%2e",
                 "/user/%2F", "/auth/%23", "/%23")) {
             Http.Response r = Http.get(GochatSystem.server().uri(path));
             assertProblem(r, 400);
             assertNoInternals(r);
         }
-        // Refused by Liberty before any application is chosen (a control character, bad hex): its own
-        // short 400, which names nothing of the server.
-        for (String path : List.of("/user/%03", "/chat/ws/getClients/%00", "/user/%zz")) {
+        // Refused by Liberty before any application is chosen (a control character, bad hex): its
+        // own short 400, which names nothing of the server. (java.net.URI refuses bad hex, so that
+        // one goes over a plain socket.)
+        for (String path : List.of("/user/%03", "/chat/ws/getClients/%00")) {
             Http.Response r = Http.get(GochatSystem.server().uri(path));
             assertEquals(400, r.status(), r.body());
             assertNoInternals(r);
         }
+        String badHex = rawGet("/user/%zz");
+        assertTrue(badHex.startsWith("HTTP/1.1 400 "), badHex);
+        assertNoInternals(new Http.Response(400, null, badHex.substring(badHex.indexOf("\r\n\r\n") + 4)));
         for (String path : List.of("/nope", "/nope/deeper", "/auth/nope", "/user/nope", "/chat/nope", "/chat/app/nope.js",
                 "/auth/error-page")) {
             Http.Response r = Http.get(GochatSystem.server().uri(path));
@@ -254,6 +260,17 @@ class HttpBoundaryIT {
         JsonObject error = r.json().getJsonArray("errors").getJsonObject(0);
         assertEquals(field, error.getString("field"), r.body());
         assertFalse(r.body().contains("Exception") || r.body().contains("java."), r.body());
+    }
+
+    /** The whole answer (status line, headers, body) to a GET of {@code path}, sent as it is over a plain socket. */
+    private static String rawGet(String path) throws IOException {
+        URI base = GochatSystem.server().uri("/");
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     private static void assertNoInternals(Http.Response r) {
