@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,23 +103,11 @@ class DataFolderIT {
         }
     }
 
-    /** The certificate the server presents over HTTPS, once its port is open (it opens once its keystore has a password). */
+    /** The certificate the server presents over HTTPS, once its port is open. */
     private static Certificate awaitCertificate(LibertyServer server) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (true) {
-            try {
-                HttpClient tls = HttpClient.newBuilder().sslContext(server.tls()).build();
-                HttpResponse<Void> response = tls.send(HttpRequest.newBuilder(server.httpsUri("/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                assertEquals(200, response.statusCode());
-                return response.sslSession().orElseThrow().getPeerCertificates()[0];
-            } catch (IOException | UncheckedIOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("no HTTPS on " + server.httpsUri("/"), e);
-                }
-                Thread.sleep(250);
-            }
-        }
+        HttpResponse<Void> response = server.awaitHttpsReady();
+        assertEquals(200, response.statusCode());
+        return response.sslSession().orElseThrow().getPeerCertificates()[0];
     }
 
     /** The environment of a server on the embedded database with a data folder and ports of its own. */

@@ -99,11 +99,15 @@ public final class LibertyServer implements AutoCloseable {
 
     /** TLS that trusts this server's own certificate (generated on first start in the data folder's key.p12). */
     SSLContext tls() {
-        try (InputStream in = Files.newInputStream(dataDir().resolve("key.p12"))) {
+        return trusting(dataDir(), env.get("GOCHAT_KEYSTORE_PASSWORD"));
+    }
+
+    /** TLS that trusts the certificate in {@code dataDir}'s key.p12, opened with {@code password} (blank: the generated one kept there). */
+    static SSLContext trusting(Path dataDir, String password) {
+        try (InputStream in = Files.newInputStream(dataDir.resolve("key.p12"))) {
             KeyStore keyStore = KeyStore.getInstance("PKCS12");
-            String password = env.get("GOCHAT_KEYSTORE_PASSWORD");
-            if (password.isBlank()) { // the run command generated it
-                password = Files.readString(dataDir().resolve("keystore-password")).trim();
+            if (password == null || password.isBlank()) { // the server or the run command generated it
+                password = Files.readString(dataDir.resolve("keystore-password")).trim();
             }
             keyStore.load(in, password.toCharArray());
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -115,6 +119,32 @@ public final class LibertyServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@link #awaitHttpsReady(int, Path, String)} for this server. */
+    HttpResponse<Void> awaitHttpsReady() throws InterruptedException {
+        return awaitHttpsReady(httpsPort, dataDir(), env.get("GOCHAT_KEYSTORE_PASSWORD"));
+    }
+
+    /**
+     * The answer to /health/ready over HTTPS on {@code httpsPort}, trusting the keystore in
+     * {@code dataDir} (see {@link #trusting}), once that port is open: it opens once the keystore
+     * has a password, which a first start without one generates a few seconds after it starts.
+     */
+    static HttpResponse<Void> awaitHttpsReady(int httpsPort, Path dataDir, String password) throws InterruptedException {
+        URI ready = URI.create("https://localhost:" + httpsPort + "/health/ready");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (true) {
+            try {
+                return HttpClient.newBuilder().sslContext(trusting(dataDir, password)).build()
+                        .send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.discarding());
+            } catch (IOException | UncheckedIOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no HTTPS on " + ready, e);
+                }
+                Thread.sleep(250);
+            }
         }
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,9 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.gochat.testkit.Http;
 import org.gochat.testkit.Ports;
@@ -123,7 +118,7 @@ class PackageIT {
         try {
             awaitReady(first, base);
             token = User.register(base).token();
-            assertEquals(200, awaitHttps(env, data), "HTTPS with the generated keystore password");
+            assertEquals(200, httpsReady(env, data), "HTTPS with the generated keystore password");
         } finally {
             first.destroy(); // SIGTERM
         }
@@ -138,7 +133,7 @@ class PackageIT {
             awaitReady(again, base);
             assertEquals(200, Http.send(HttpRequest.newBuilder(base.resolve("/user/me"))
                     .header("Authorization", "Bearer " + token)).status(), "the token issued before the restart");
-            assertEquals(200, awaitHttps(env, data));
+            assertEquals(200, httpsReady(env, data));
             assertArrayEquals(keystore, Files.readAllBytes(data.resolve("key.p12")), "the same keystore");
         } finally {
             again.destroy();
@@ -172,29 +167,6 @@ class PackageIT {
         throw new AssertionError("the jar did not become ready (alive: " + jarProcess.isAlive() + ")");
     }
 
-    /** The status of /health/ready over HTTPS, trusting the keystore the server made, once its port is open. */
-    private static int awaitHttps(Map<String, String> env, Path data) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (true) {
-            try (InputStream in = Files.newInputStream(data.resolve("key.p12"))) {
-                KeyStore keyStore = KeyStore.getInstance("PKCS12");
-                keyStore.load(in, Files.readString(data.resolve("keystore-password")).trim().toCharArray());
-                TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                trust.init(keyStore);
-                SSLContext tls = SSLContext.getInstance("TLS");
-                tls.init(null, trust.getTrustManagers(), null);
-                return HttpClient.newBuilder().sslContext(tls).build().send(HttpRequest.newBuilder(
-                        URI.create("https://localhost:" + env.get("GOCHAT_HTTPS_PORT") + "/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(500);
-            }
-        }
-    }
-
     /**
      * The jar deletes its unpacked copy shortly after it ends (a process of its own waits for it to
      * end), all but the run's logs folder, which Liberty keeps; a later start removes those of older runs.
@@ -209,6 +181,10 @@ class PackageIT {
             }
         } while (!left.isEmpty() && System.nanoTime() < deadline);
         assertEquals(List.of(), left, "left of the unpacked copy in " + extractRoot);
+    }
+
+    private static int httpsReady(Map<String, String> env, Path data) throws InterruptedException {
+        return LibertyServer.awaitHttpsReady(Integer.parseInt(env.get("GOCHAT_HTTPS_PORT")), data, null).statusCode();
     }
 
     private static String text(String entry) throws IOException {
