@@ -75,9 +75,9 @@ public final class Database {
     static Connection connectOutsidePool(String applicationName) throws SQLException {
         // MicroProfile Config may report server.xml's default with its ${GOCHAT_EMBEDDED_DB_PORT} unresolved.
         String url = Settings.get("GOCHAT_DB_URL").filter(u -> !u.contains("${")).orElseGet(
-                () -> "jdbc:postgresql://localhost:" + Settings.getInt("GOCHAT_EMBEDDED_DB_PORT", 5532) + "/postgres");
+                () -> "jdbc:postgresql://localhost:" + Settings.require("GOCHAT_EMBEDDED_DB_PORT") + "/postgres");
         Properties properties = new Properties();
-        properties.setProperty("user", Settings.get("GOCHAT_DB_USER", "postgres"));
+        properties.setProperty("user", Settings.require("GOCHAT_DB_USER"));
         properties.setProperty("authenticationPluginClassName", DatabasePassword.class.getName());
         properties.setProperty("connectTimeout", "5"); // as the dataSource's
         properties.setProperty("socketTimeout", "30");
