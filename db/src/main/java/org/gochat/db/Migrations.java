@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -34,6 +35,12 @@ import javax.sql.DataSource;
  * their text. A PostgreSQL advisory lock makes servers that start at the same time take turns, so
  * each file runs exactly once.
  *
+ * <p>A file whose first line is {@value #NO_TRANSACTION} runs outside a transaction instead, one
+ * statement at a time (statements end with a semicolon at the end of a line), for what PostgreSQL
+ * refuses inside one ({@code CREATE INDEX CONCURRENTLY}, which builds an index on a big table without
+ * blocking its writers). Such a file is recorded only once every statement succeeded, so its
+ * statements must be safe to run again after a failure ({@code IF NOT EXISTS}, drop-then-create).
+ *
  * <p>It refuses to start on two mistakes that would otherwise leave databases with different
  * schemas: a file changed after it was applied (its checksum differs), and a new file whose
  * version is below one already applied (it would run after that one on existing databases and
@@ -47,8 +54,23 @@ final class Migrations {
     private static final Pattern FILE = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
     /** Any constant shared by every GoChat server; "GoChat" in ASCII. */
     private static final long LOCK_KEY = 0x476f43686174L;
+    /** The first line of a file that runs outside a transaction. */
+    static final String NO_TRANSACTION = "-- migration: no transaction";
+    private static final long LOCK_POLL_MILLIS = 100;
 
     record Migration(int version, String description, String sql) {
+
+        boolean inTransaction() {
+            return !sql.startsWith(NO_TRANSACTION);
+        }
+
+        /** The statements of a file that runs outside a transaction: each ends with a semicolon at a line's end. */
+        List<String> statements() {
+            return Arrays.stream(sql.split(";[ \\t]*(\\R|$)"))
+                    .map(String::strip)
+                    .filter(st -> !st.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("--")))
+                    .toList();
+        }
 
         String checksum() {
             try {
@@ -71,14 +93,38 @@ final class Migrations {
     static void apply(DataSource dataSource, List<Migration> all) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);
-            try (Statement s = c.createStatement()) {
-                s.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
-            }
+            lock(c);
             try {
                 applyPending(c, all);
             } finally {
                 try (Statement s = c.createStatement()) {
                     s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
+                }
+            }
+        }
+    }
+
+    /**
+     * Takes the advisory lock, asking again every {@value #LOCK_POLL_MILLIS} ms rather than waiting in
+     * {@code pg_advisory_lock}: a server waiting inside that statement holds a snapshot the whole
+     * time, and {@code CREATE INDEX CONCURRENTLY} on the server that holds the lock waits for every
+     * older snapshot to end (the two would wait for each other until PostgreSQL's deadlock detector
+     * failed one of them).
+     */
+    private static void lock(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            while (true) {
+                try (ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        return;
+                    }
+                }
+                try {
+                    Thread.sleep(LOCK_POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SQLException("interrupted while waiting for the migrations lock", e);
                 }
             }
         }
@@ -102,15 +148,14 @@ final class Migrations {
         List<Migration> pending = check(all, applied);
         recordMissingChecksums(c, all, applied);
         for (Migration m : pending) {
+            if (!m.inTransaction()) {
+                applyOutsideTransaction(c, m);
+                continue;
+            }
             c.setAutoCommit(false);
-            try (Statement s = c.createStatement();
-                    PreparedStatement record = c.prepareStatement(
-                            "INSERT INTO schema_migrations (version, description, checksum) VALUES (?, ?, ?)")) {
+            try (Statement s = c.createStatement()) {
                 s.execute(m.sql());
-                record.setInt(1, m.version());
-                record.setString(2, m.description());
-                record.setString(3, m.checksum());
-                record.executeUpdate();
+                record(c, m);
                 c.commit();
                 LOG.info(() -> "Applied migration V" + m.version() + " " + m.description());
             } catch (SQLException e) {
@@ -119,6 +164,28 @@ final class Migrations {
             } finally {
                 c.setAutoCommit(true);
             }
+        }
+    }
+
+    private static void applyOutsideTransaction(Connection c, Migration m) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String statement : m.statements()) {
+                s.execute(statement);
+            }
+            record(c, m);
+            LOG.info(() -> "Applied migration V" + m.version() + " " + m.description() + " (outside a transaction)");
+        } catch (SQLException e) {
+            throw new SQLException("migration V" + m.version() + " failed; it runs again from its start on the next start", e);
+        }
+    }
+
+    private static void record(Connection c, Migration m) throws SQLException {
+        try (PreparedStatement record = c.prepareStatement(
+                "INSERT INTO schema_migrations (version, description, checksum) VALUES (?, ?, ?)")) {
+            record.setInt(1, m.version());
+            record.setString(2, m.description());
+            record.setString(3, m.checksum());
+            record.executeUpdate();
         }
     }
 

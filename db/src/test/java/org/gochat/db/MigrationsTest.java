@@ -105,6 +105,34 @@ class MigrationsTest {
         assertFalse(tableExists("half"));
     }
 
+    @Test
+    void aFileMarkedNoTransactionRunsStatementByStatementSoItCanBuildIndexesConcurrently() throws SQLException {
+        Migration concurrent = new Migration(2, "concurrent", Migrations.NO_TRANSACTION + """
+
+                -- a comment; with a semicolon;
+                CREATE TABLE IF NOT EXISTS two (id int, note text DEFAULT 'a;b');
+                DROP INDEX CONCURRENTLY IF EXISTS two_idx;
+                CREATE INDEX CONCURRENTLY two_idx ON two (id);
+                """);
+        Migrations.apply(db, List.of(ONE, concurrent));
+        assertTrue(tableExists("two"));
+        assertEquals(List.of("1 " + ONE.checksum(), "2 " + concurrent.checksum()), recorded());
+    }
+
+    @Test
+    void aFailedNoTransactionFileIsNotRecordedAndRunsAgainFromItsStart() throws SQLException {
+        Migration failing = new Migration(2, "again", Migrations.NO_TRANSACTION + """
+
+                CREATE TABLE IF NOT EXISTS two (id int);
+                SELECT no_such_function();
+                """);
+        assertThrows(SQLException.class, () -> Migrations.apply(db, List.of(ONE, failing)));
+        assertEquals(List.of("1 " + ONE.checksum()), recorded());
+        Migration fixed = new Migration(2, "again", failing.sql().replace("SELECT no_such_function();", "CREATE INDEX CONCURRENTLY IF NOT EXISTS two_idx ON two (id);"));
+        Migrations.apply(db, List.of(ONE, fixed));
+        assertEquals(List.of("1 " + ONE.checksum(), "2 " + fixed.checksum()), recorded());
+    }
+
     private static List<String> recorded() throws SQLException {
         try (Connection c = db.getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT version || ' ' || checksum FROM schema_migrations ORDER BY version")) {
