@@ -8,9 +8,9 @@
 --    NOT VALID): each takes the table's exclusive lock for milliseconds, once the transactions
 --    already writing to it have ended.
 --  - VALIDATE CONSTRAINT reads the whole table under a lock that lets writers go on.
---  - Each CREATE INDEX CONCURRENTLY reads the table twice and lets writers go on; measured here at
---    about 10 s for the search index over 1,000,000 short messages (the benchmark's), and it
---    waits first for the transactions already running to end.
+--  - Each CREATE INDEX CONCURRENTLY reads the table twice and lets writers go on; it takes time in
+--    proportion to the table (README gives the figure measured for the search index over 1,000,000
+--    messages), and it waits first for the transactions already running to end.
 -- Every statement can run again after a failure (a CONCURRENTLY build that failed leaves an
 -- invalid index behind: each index is dropped before it is built).
 
