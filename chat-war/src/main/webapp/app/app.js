@@ -3,16 +3,19 @@
 // (credentials 'same-origin') and the WebSocket handshake carries it like any same-origin request.
 // All user content goes into the page through textContent, never as markup.
 
-import { followButton, initTimeline, loadFollowing, resetTimeline, showTimeline } from './timeline.js';
+import { decorateAround, placeFor, renderMessage } from './messages.js';
+import { initTimeline, loadFollowing, resetTimeline, showTimeline } from './timeline.js';
 
 const PAGE_SIZE = 50;
 const RECONNECT_CODES = new Set([1001, 1006, 1011, 1012, 1013]);
 const MAX_BACKOFF_MS = 8000;
+const UNREACHABLE = 'The server cannot be reached.';
 
 const $ = (id) => document.getElementById(id);
 
 let me = null;                // {id, username} of the signed-in user
 let room = null;              // the open room, see openRoom
+let pageLoad = null;          // the current page's load, see loadPage
 const roomNames = new Map();  // room id -> name, from the last listing
 
 class ApiError extends Error {
@@ -29,7 +32,12 @@ export async function api(method, path, body) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
-  const response = await fetch(path, init);
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, { detail: UNREACHABLE });  // offline, refused, reset
+  }
   const json = response.headers.get('Content-Type')?.includes('json') ? await response.json() : null;
   if (!response.ok) throw new ApiError(response.status, json);
   return json;
@@ -47,14 +55,84 @@ function notify(text, isError = false) {
   $('notice').classList.toggle('error', isError);
 }
 
+/** Shows one page: 'auth-view', 'timeline-view' or 'chat' (the room list beside the open room). */
 function show(view) {
-  for (const id of ['auth-view', 'rooms-view', 'room-view', 'timeline-view']) $(id).hidden = id !== view;
+  for (const id of ['auth-view', 'chat', 'timeline-view']) $(id).hidden = id !== view;
 }
+
+/** No answer, or a gateway's "try later": worth trying again, unlike a 4xx. */
+const unreachable = (error) => error.status === 0 || [502, 503, 504].includes(error.status);
 
 /** What every failed call does: a lost session signs out, anything else is shown. */
 export function fail(error) {
   if (error.status === 401) signedOut('Your session has ended. Please log in again.');
-  else notify(error instanceof ApiError ? error.message : 'The server cannot be reached.', true);
+  else notify(error instanceof ApiError ? error.message : UNREACHABLE, true);
+}
+
+const backoff = (attempt) => Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+
+// ---- Lost connection: a banner says what is retried and when, until it is back ---------------------
+
+const outages = new Map();  // 'page' (a page's load) | 'socket' (the room's connection) -> {at, retry}
+let countdown = 0;
+
+function outage(what, delay, retry) {
+  outages.set(what, { at: Date.now() + delay, retry });
+  showOutages();
+}
+
+function recovered(what) {
+  if (outages.delete(what)) showOutages();
+}
+
+function showOutages() {
+  clearInterval(countdown);
+  $('offline').hidden = outages.size === 0;
+  if (!outages.size) return;
+  const next = [...outages.values()].reduce((a, b) => (b.at < a.at ? b : a));
+  const tick = () => {
+    const seconds = Math.ceil((next.at - Date.now()) / 1000);
+    $('offline-text').textContent = seconds > 0 ? `Retrying in ${seconds} s…` : 'Retrying…';
+  };
+  tick();
+  countdown = setInterval(tick, 250);
+  $('retry-now').onclick = () => next.retry();
+}
+
+/**
+ * Loads the data of the page just shown: while the server cannot be reached the load is retried with
+ * back-off (the page stays where the user went), other errors go to onError. A newer page's load
+ * replaces it.
+ */
+function loadPage(load, onError = fail) {
+  clearTimeout(pageLoad?.timer);
+  const p = pageLoad = { attempt: 0, timer: 0, running: false };
+  const run = async () => {
+    clearTimeout(p.timer);
+    if (p.running) return;  // "Retry now" while a try is under way
+    p.running = true;
+    try {
+      await load();
+      if (pageLoad !== p) return;
+      recovered('page');
+      if ($('notice').textContent === UNREACHABLE) notify('');
+    } catch (error) {
+      if (pageLoad !== p) return;
+      if (!unreachable(error)) return onError(error);
+      const delay = backoff(p.attempt++);
+      p.timer = setTimeout(run, delay);
+      outage('page', delay, run);
+    } finally {
+      p.running = false;
+    }
+  };
+  run();
+}
+
+function stopPageLoad() {
+  clearTimeout(pageLoad?.timer);
+  pageLoad = null;
+  recovered('page');
 }
 
 // ---- Session -------------------------------------------------------------------------------------
@@ -69,6 +147,7 @@ function signedIn(user) {
 
 function signedOut(message) {
   closeRoom();
+  stopPageLoad();
   resetTimeline();
   me = null;
   $('session').hidden = true;
@@ -87,7 +166,7 @@ async function authenticate(event, path) {
     notify('');
     signedIn(user);
   } catch (error) {
-    notify(error instanceof ApiError ? error.message : 'The server cannot be reached.', true);
+    notify(error.message, true);
   }
 }
 
@@ -104,42 +183,61 @@ async function logout() {
 
 function route() {
   if (!me) return;
-  if (location.hash === '#timeline') {
+  const match = location.hash.match(/^#room\/(.+)$/);
+  const page = location.hash === '#timeline' ? 'timeline' : 'rooms';
+  for (const link of document.querySelectorAll('nav a')) {
+    if (link.dataset.page === page) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  if (page === 'timeline') {
     closeRoom();
     show('timeline-view');
-    showTimeline(me);
+    loadPage(() => showTimeline(me));
     return;
   }
-  const match = location.hash.match(/^#room\/(.+)$/);
-  if (match) {
-    const id = decodeURIComponent(match[1]);
-    if (room?.id !== id) openRoom(id);
-  } else {
+  const id = match ? decodeURIComponent(match[1]) : null;
+  if (room?.id !== id) {
     closeRoom();
-    showRooms();
+    if (id) openRoom(id);
   }
+  // On a phone's width only one of the two panes shows: the open room, or the list.
+  $('chat').dataset.pane = id ? 'room' : 'list';
+  $('room-view').hidden = !id;
+  $('no-room').hidden = Boolean(id);
+  show('chat');
+  const r = room;
+  loadPage(async () => {
+    await listRooms();
+    if (r && room === r && !r.loaded) await loadRoom(r);
+  }, (error) => (r && room === r ? leaveAfter(error) : fail(error)));
 }
 
+/** Fetches the rooms, remembers their names and shows them in the sidebar. */
 async function listRooms() {
   const rooms = await api('GET', '/chat/ws/getRooms');
   rooms.forEach((r) => roomNames.set(r.id, r.name));
+  renderRoomList(rooms);
   return rooms;
 }
 
-async function showRooms() {
-  show('rooms-view');
-  try {
-    const rooms = await listRooms();
-    const items = rooms.map((r) => {
-      const link = el('a', null, r.name);
-      link.href = `#room/${encodeURIComponent(r.id)}`;
-      const li = el('li');
-      li.append(link, ' ', el('span', 'clients', `${r.clients} online`));
-      return li;
-    });
-    $('rooms').replaceChildren(...(items.length ? items : [el('li', 'empty', 'No rooms yet. Create one.')]));
-  } catch (error) {
-    fail(error);
+/** The sidebar: one entry per room, the open one marked. */
+function renderRoomList(rooms) {
+  const items = rooms.map((r) => {
+    const link = el('a', null, r.name);
+    link.href = `#room/${encodeURIComponent(r.id)}`;
+    link.dataset.room = r.id;
+    const li = el('li');
+    li.append(link, ' ', el('span', 'clients', `${r.clients} online`));
+    return li;
+  });
+  $('rooms').replaceChildren(...(items.length ? items : [el('li', 'empty', 'No rooms yet. Create one.')]));
+  markOpenRoom();
+}
+
+function markOpenRoom() {
+  for (const link of $('rooms').querySelectorAll('a')) {
+    if (link.dataset.room === room?.id) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
   }
 }
 
@@ -161,28 +259,28 @@ async function createRoom(event) {
 const historyPath = (id, before) =>
   `/chat/ws/rooms/${encodeURIComponent(id)}/messages?limit=${PAGE_SIZE}${before ? `&before=${before}` : ''}`;
 
-async function openRoom(id) {
-  closeRoom();
+/** Shows the room at once; route() then loads its history (loadRoom) and connects. */
+function openRoom(id) {
   // lastSeq: the highest seq shown, where a resumed connection continues (since=lastSeq).
-  const r = room = { id, socket: null, lastSeq: 0, oldestSeq: 0, seen: new Set(), attempt: 0, timer: 0 };
+  room = { id, socket: null, lastSeq: 0, oldestSeq: 0, seen: new Set(), attempt: 0, timer: 0, loaded: false };
   $('room-title').textContent = roomNames.get(id) ?? '';
   $('messages').replaceChildren();
   $('load-older').hidden = true;
-  setConnection('connecting', 'Connecting…');
-  show('room-view');
+  setConnection('connecting', 'Loading…');
+  markOpenRoom();
   notify('');
-  try {
-    if (!roomNames.has(id)) await listRooms();  // opened from a link or a reload
-    const latest = await api('GET', historyPath(id));
-    if (room !== r) return;
-    $('room-title').textContent = roomNames.get(id) ?? id;
-    latest.forEach(addMessage);
-    $('load-older').hidden = latest.length < PAGE_SIZE;
-    scrollToEnd();
-    connect(r);
-  } catch (error) {
-    if (room === r) leaveAfter(error);
-  }
+}
+
+async function loadRoom(r) {
+  const latest = await api('GET', historyPath(r.id));
+  if (room !== r) return;
+  r.loaded = true;
+  $('room-title').textContent = roomNames.get(r.id) ?? r.id;
+  latest.forEach(addMessage);
+  $('load-older').hidden = latest.length < PAGE_SIZE;
+  scrollToEnd();
+  setConnection('connecting', 'Connecting…');
+  connect(r);
 }
 
 function closeRoom() {
@@ -191,6 +289,8 @@ function closeRoom() {
   room = null;  // handlers of the old room see room !== theirs and do nothing
   clearTimeout(timer);
   socket?.close(1000);
+  recovered('socket');
+  markOpenRoom();
 }
 
 function leaveAfter(error) {
@@ -206,6 +306,7 @@ function connect(r) {
   r.socket = socket;
   socket.onopen = () => {
     r.attempt = 0;
+    recovered('socket');
     setConnection('open', 'Connected');
   };
   socket.onmessage = (event) => {
@@ -235,22 +336,25 @@ function onClose(r, event) {
     1009: 'That message was too large; the connection was closed.',
     4404: 'This room was deleted.',
   };
+  recovered('socket');
   setConnection('closed', 'Disconnected');
   notify(reasons[event.code] ?? `Connection closed (${event.code}${event.reason ? `: ${event.reason}` : ''}).`,
     event.code !== 1000);
 }
 
 function scheduleReconnect(r) {
-  const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** r.attempt++) * (0.5 + Math.random() / 2);
+  const delay = backoff(r.attempt++);
   setConnection('connecting', 'Reconnecting…');
   r.timer = setTimeout(() => resume(r), delay);
+  outage('socket', delay, () => resume(r));
 }
 
 /** A refused handshake only shows as 1006: ask over HTTP first whether the session and room still exist. */
 async function resume(r) {
+  clearTimeout(r.timer);
   try {
     await api('GET', `/chat/ws/getClients/${encodeURIComponent(r.id)}`);
-    if (room === r) connect(r);
+    if (room === r && !r.socket) connect(r);
   } catch (error) {
     if (room !== r) return;
     if (error.status === 401 || error.status === 404) leaveAfter(error);
@@ -297,24 +401,7 @@ function addMessage(m) {
   r.seen.add(m.seq);
   r.lastSeq = Math.max(r.lastSeq, m.seq);
   r.oldestSeq = r.oldestSeq ? Math.min(r.oldestSeq, m.seq) : m.seq;
-
-  const item = el('li', m.userId === me.id ? 'message mine' : 'message');
-  item.dataset.seq = m.seq;
-  const time = el('time', null, new Date(m.sentAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
-  time.dateTime = m.sentAt;
-  item.append(el('span', 'author', m.username), ' ', time);
-  if (m.userId !== me.id) item.append(' ', followButton(me, { id: m.userId, username: m.username }));
-  item.append(el('p', 'content', m.content));
-
-  // Before the first message with a greater seq, searching from the end where new ones land.
-  const list = $('messages');
-  let next = null;
-  for (let node = list.lastElementChild; node; node = node.previousElementSibling) {
-    if (!node.dataset.seq) continue;
-    if (Number(node.dataset.seq) < m.seq) break;
-    next = node;
-  }
-  insertKeepingScroll(item, next);
+  insertKeepingScroll(renderMessage(me, m), placeFor($('messages'), m.seq));
 }
 
 function addNote(text) {
@@ -325,6 +412,7 @@ function insertKeepingScroll(item, before) {
   const list = $('messages');
   const atEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   list.insertBefore(item, before);
+  if (item.dataset.seq) decorateAround(item);  // its day separator and group, and those of the next one
   if (atEnd && !before) scrollToEnd();
 }
 
@@ -337,7 +425,7 @@ function scrollToEnd() {
 $('login-form').addEventListener('submit', (e) => authenticate(e, '/auth/login'));
 $('register-form').addEventListener('submit', (e) => authenticate(e, '/auth/register'));
 $('logout').addEventListener('click', logout);
-$('refresh-rooms').addEventListener('click', showRooms);
+$('refresh-rooms').addEventListener('click', () => listRooms().catch(fail));
 $('create-room-form').addEventListener('submit', createRoom);
 $('leave-room').addEventListener('click', () => { location.hash = '#rooms'; });
 $('load-older').addEventListener('click', loadOlder);
@@ -349,5 +437,5 @@ try {
   signedIn(await api('GET', '/user/me'));
 } catch (error) {
   show('auth-view');
-  if (error.status !== 401) fail(error);
+  if (error.status !== 401) notify(error.message, true);
 }

@@ -19,8 +19,12 @@ export async function loadFollowing(me) {
   }
 }
 
+/** Follow is a solid button, Unfollow a quiet outlined one; aria-pressed says which state is shown. */
 function label(button, authorId) {
-  button.textContent = following?.has(authorId) ? 'Unfollow' : 'Follow';
+  const followed = Boolean(following?.has(authorId));
+  button.textContent = followed ? 'Unfollow' : 'Follow';
+  button.classList.toggle('secondary', followed);
+  button.setAttribute('aria-pressed', String(followed));
 }
 
 /** Every id the user follows, page by page (the API pages by id, 100 at most). */
@@ -62,22 +66,42 @@ function renderPost(me, post) {
   time.dateTime = post.createdAt;
   item.append(el('span', 'author', post.authorUsername), ' ', time);
   if (post.authorId === me.id) {
-    const remove = el('button', 'delete-post', 'Delete');
-    remove.type = 'button';
-    remove.addEventListener('click', async () => {
-      try {
-        await api('DELETE', `/user/posts/${post.id}`);
-        item.remove();
-      } catch (error) {
-        fail(error);
-      }
-    });
-    item.append(' ', remove);
+    item.append(' ', deleteButton(post, item));
   } else {
     item.append(' ', followButton(me, { id: post.authorId, username: post.authorUsername }));
   }
   item.append(el('p', 'content', post.content));
   return item;
+}
+
+/** Delete, then "Delete this post?" with Delete and Cancel in its place: nothing goes without a second click. */
+function deleteButton(post, item) {
+  const remove = el('button', 'delete-post secondary', 'Delete');
+  remove.type = 'button';
+  const confirm = el('span', 'confirm-delete');
+  const yes = el('button', 'really-delete', 'Delete');
+  const no = el('button', 'cancel-delete secondary', 'Cancel');
+  yes.type = no.type = 'button';
+  confirm.append(el('span', null, 'Delete this post? '), yes, ' ', no);
+  confirm.hidden = true;
+  const asking = (ask) => {
+    confirm.hidden = !ask;
+    remove.hidden = ask;
+    (ask ? no : remove).focus();
+  };
+  remove.addEventListener('click', () => asking(true));
+  no.addEventListener('click', () => asking(false));
+  yes.addEventListener('click', async () => {
+    try {
+      await api('DELETE', `/user/posts/${post.id}`);
+      item.remove();
+    } catch (error) {
+      fail(error);
+    }
+  });
+  const both = el('span');
+  both.append(remove, confirm);
+  return both;
 }
 
 async function loadFeed(me, before) {
@@ -90,13 +114,9 @@ async function loadFeed(me, before) {
   if (!list.children.length) list.append(el('li', 'empty', 'Nothing yet: write a post or follow someone.'));
 }
 
-/** Shows the feed from its newest post. */
-export async function showTimeline(me) {
-  try {
-    await loadFeed(me);
-  } catch (error) {
-    fail(error);
-  }
+/** Shows the feed from its newest post; a failure is the caller's to handle (app.js retries it). */
+export function showTimeline(me) {
+  return loadFeed(me);
 }
 
 /** Wires the post form and the "older posts" button; {@code currentUser} answers who is signed in. */

@@ -1,6 +1,8 @@
 package org.gochat.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -25,7 +28,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The browser client at /chat/app/ in headless Chromium: two users, each in a browser profile of
  * their own, register, meet in a room and talk; one loses its connection, misses a message and
- * resumes; the other reloads the page; both log out. Skipped, never passed, where Chromium is not installed.
+ * resumes; the other reloads the page; both log out. Then the layout at a desktop's and a phone's
+ * width, a page change while the server cannot be reached, Follow and Unfollow, deleting a post,
+ * day separators and grouping. Skipped, never passed, where Chromium is not installed.
  */
 @ExtendWith(GochatSystem.class)
 class BrowserIT {
@@ -33,6 +38,8 @@ class BrowserIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final int PHONE_WIDTH = 400;
+    private static final int DESKTOP_WIDTH = 1280;
 
     // Per test, not per class: failsafe counts a class-level assumption as neither run nor skipped.
     @BeforeEach
@@ -72,10 +79,12 @@ class BrowserIT {
             // Alice's network fails; Bob talks meanwhile; when it is back, Alice resumes where she was.
             network.cut();
             alice.awaitConnection("connecting");
+            alice.awaitBanner();
             bob.send("while you were away");
             bob.awaitMessages("hello from alice", markup, "while you were away");
             network.restore();
             alice.awaitConnection("open");
+            assertFalse(alice.displayed("offline"), "the banner goes when the connection is back");
             alice.awaitMessages("hello from alice", markup, "while you were away");
 
             // Bob reloads the page: the room comes back from history, each message once.
@@ -102,6 +111,91 @@ class BrowserIT {
     }
 
     @Test
+    void theRoomListStaysBesideTheConversationOnAWideScreenAndOnePaneShowsOnAPhone() {
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        String origin = "http://localhost:" + GochatSystem.server().httpPort;
+        // The longest name there is: the header gives it an ellipsis rather than a second line.
+        String phoneUser = ("phone_with_a_long_name_" + run + "xxxxxxxx").substring(0, 32);
+        try (Browser wide = new Browser("wide", origin, DESKTOP_WIDTH);
+             Browser phone = new Browser("phone", origin, PHONE_WIDTH)) {
+            wide.register("wide_" + run);
+            phone.register(phoneUser);
+            for (Browser b : List.of(wide, phone)) {
+                b.assertHeaderOnOneLine();
+                assertEquals("Rooms", b.currentPage());
+            }
+
+            // Desktop: the room opens beside the list, which marks it.
+            wide.createRoom("Wide " + run);
+            assertTrue(wide.displayed("rooms-view") && wide.displayed("room-view"), "both panes on a wide screen");
+            Rectangle list = wide.rect("rooms-view");
+            Rectangle conversation = wide.rect("room-view");
+            assertTrue(list.x + list.width <= conversation.x, "the list left of the conversation: " + list + " " + conversation);
+            assertEquals(List.of("Wide " + run), wide.markedRooms());
+            wide.createRoom("Wide two " + run);
+            assertEquals(List.of("Wide two " + run), wide.markedRooms());
+            wide.driver.findElement(By.linkText("Wide " + run)).click();
+            wide.awaitRoom("Wide " + run);
+            assertEquals(List.of("Wide " + run), wide.markedRooms());
+            wide.driver.findElement(By.linkText("Timeline")).click();
+            wide.visible("timeline-view");
+            assertEquals("Timeline", wide.currentPage());
+            assertFalse(wide.displayed("rooms-view"));
+            wide.assertHeaderOnOneLine();
+
+            // Phone: the room list, then the room alone, then back to the list.
+            phone.join("Wide " + run);
+            assertFalse(phone.displayed("rooms-view"), "one pane on a phone");
+            assertEquals("Rooms", phone.currentPage());
+            phone.assertHeaderOnOneLine();
+            phone.driver.findElement(By.id("leave-room")).click();
+            phone.visible("rooms-view");
+            assertFalse(phone.displayed("room-view"), "one pane on a phone");
+        }
+    }
+
+    @Test
+    void aPageChangeWhileTheServerIsUnreachableWaitsThereAndRecovers() {
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        LibertyServer server = GochatSystem.server();
+        try (TcpProxy network = new TcpProxy(server.httpPort);
+             Browser alice = new Browser("alice-offline", "http://localhost:" + network.port(), DESKTOP_WIDTH);
+             Browser bob = new Browser("bob-offline", "http://localhost:" + server.httpPort, PHONE_WIDTH)) {
+            alice.register("alice_o" + run);
+            bob.register("bob_o" + run);
+            alice.createRoom("First " + run);
+            bob.createRoom("Second " + run);
+            alice.driver.findElement(By.id("refresh-rooms")).click();
+            alice.wait.until(d -> d.findElement(By.linkText("Second " + run)));
+
+            // Offline, Alice opens another room: she stays in it, told that it is retried, until it loads.
+            network.cut();
+            alice.awaitBanner();
+            alice.driver.findElement(By.linkText("Second " + run)).click();
+            alice.await("the second room shown", () -> ("Second " + run).equals(alice.driver.findElement(By.id("room-title")).getText()));
+            alice.awaitBanner();
+            bob.send("said while you were offline");
+            bob.awaitMessages("said while you were offline");
+            network.restore();
+            alice.awaitConnection("open");
+            alice.awaitMessages("said while you were offline");
+            assertFalse(alice.displayed("offline"), "the banner goes when the page has loaded");
+            assertEquals("", alice.notice());
+            assertEquals(List.of("Second " + run), alice.markedRooms());
+
+            // The same for the timeline.
+            network.cut();
+            alice.driver.findElement(By.linkText("Timeline")).click();
+            alice.visible("timeline-view");
+            alice.awaitBanner();
+            network.restore();
+            alice.await("the feed loaded", () -> !alice.driver.findElements(By.cssSelector("#feed .empty")).isEmpty());
+            alice.await("no banner", () -> !alice.displayed("offline"));
+            assertEquals("", alice.notice());
+        }
+    }
+
+    @Test
     void followingTheAuthorOfAChatMessageBringsTheirPostsIntoTheTimeline() {
         String run = Long.toString(System.currentTimeMillis(), 36);
         String origin = "http://localhost:" + GochatSystem.server().httpPort;
@@ -112,11 +206,39 @@ class BrowserIT {
             bob.join("Timeline " + run);
             alice.send("follow me");
             bob.awaitMessages("follow me");
+            alice.send("and me too");
+            bob.awaitMessages("follow me", "and me too");
+            bob.send("hello");
+            alice.awaitMessages("follow me", "and me too", "hello");
+            alice.send("later");
+            bob.awaitMessages("follow me", "and me too", "hello", "later");
 
-            // Bob follows Alice from her chat message.
-            bob.driver.findElement(By.cssSelector("#messages .message button.follow")).click();
-            bob.await("Unfollow shown", () -> "Unfollow".equals(
-                    bob.driver.findElement(By.cssSelector("#messages .message button.follow")).getText()));
+            // As chat apps show them: one day separator, the name, time and Follow once per group.
+            for (Browser b : List.of(alice, bob)) {
+                assertEquals(List.of("Today"), b.visibleTexts("#messages .day"));
+                assertEquals(List.of("alice_p" + run, "bob_p" + run, "alice_p" + run), b.visibleTexts("#messages .author"));
+                assertEquals(3, b.visibleTexts("#messages time").size(), "a time per group");
+                assertTrue(b.seqsAscending(), "messages in seq order");
+            }
+            assertEquals(List.of("Follow", "Follow"), bob.visibleTexts("#messages button.follow"));
+            assertEquals(List.of("Follow"), alice.visibleTexts("#messages button.follow"));
+            @SuppressWarnings("unchecked")
+            List<String> labels = (List<String>) bob.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + "import('./messages.js').then(m => { const now = new Date(2026, 0, 15, 0, 30);"
+                    + " done([m.dayLabel(new Date(2026, 0, 15, 0, 1), now), m.dayLabel(new Date(2026, 0, 14, 23, 59), now),"
+                    + " m.dayLabel(new Date(2026, 0, 12, 12, 0), now)]); });");
+            assertEquals(List.of("Today", "Yesterday"), labels.subList(0, 2));
+            assertTrue(labels.get(2).contains("12") && !labels.get(2).contains("2026"), "a date this year: " + labels.get(2));
+
+            // Bob follows Alice from her chat message: a solid Follow becomes a quiet, outlined Unfollow.
+            WebElement follow = bob.driver.findElement(By.cssSelector("#messages .message button.follow"));
+            assertEquals("false", follow.getDomAttribute("aria-pressed"));
+            String solid = follow.getCssValue("background-color");
+            assertNotEquals("rgba(0, 0, 0, 0)", solid, "Follow is a solid button");
+            follow.click();
+            bob.await("Unfollow shown", () -> List.of("Unfollow", "Unfollow").equals(bob.visibleTexts("#messages button.follow")));
+            assertEquals("true", follow.getDomAttribute("aria-pressed"));
+            assertEquals("rgba(0, 0, 0, 0)", follow.getCssValue("background-color"), "Unfollow is outlined");
 
             alice.driver.findElement(By.linkText("Timeline")).click();
             alice.visible("timeline-view");
@@ -140,6 +262,38 @@ class BrowserIT {
         }
     }
 
+    @Test
+    void deletingAPostAsksFirst() {
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        try (Browser carol = new Browser("carol-posts", "http://localhost:" + GochatSystem.server().httpPort, PHONE_WIDTH)) {
+            carol.register("carol_" + run);
+            carol.driver.findElement(By.linkText("Timeline")).click();
+            carol.visible("timeline-view");
+            carol.driver.findElement(By.cssSelector("#post-form textarea")).sendKeys("think twice");
+            carol.driver.findElement(By.cssSelector("#post-form button[type=submit]")).click();
+            carol.await("own post in the feed", () -> List.of("think twice").equals(carol.posts()));
+
+            // Delete asks; Cancel keeps the post, here and on the server.
+            carol.driver.findElement(By.cssSelector("#feed button.delete-post")).click();
+            carol.await("the question", () -> carol.driver.findElement(By.cssSelector("#feed .confirm-delete")).isDisplayed());
+            assertEquals("Delete this post? Delete Cancel", carol.driver.findElement(By.cssSelector("#feed .confirm-delete")).getText());
+            carol.driver.findElement(By.cssSelector("#feed button.cancel-delete")).click();
+            carol.await("the question gone", () -> !carol.driver.findElement(By.cssSelector("#feed .confirm-delete")).isDisplayed());
+            carol.driver.navigate().refresh();
+            carol.visible("timeline-view");
+            carol.await("the post kept", () -> List.of("think twice").equals(carol.posts()));
+
+            // Delete, then Delete again: gone, here and after a reload.
+            carol.driver.findElement(By.cssSelector("#feed button.delete-post")).click();
+            carol.driver.findElement(By.cssSelector("#feed button.really-delete")).click();
+            carol.await("the post gone", () -> carol.posts().isEmpty());
+            carol.driver.navigate().refresh();
+            carol.visible("timeline-view");
+            carol.await("the feed without it", () -> !carol.driver.findElements(By.cssSelector("#feed .empty")).isEmpty());
+            assertTrue(carol.posts().isEmpty());
+        }
+    }
+
     /** One headless Chromium with a profile (cookies) of its own, on the client's page. */
     private static final class Browser implements AutoCloseable {
 
@@ -148,13 +302,18 @@ class BrowserIT {
         final String name;
 
         Browser(String name, String origin) {
+            this(name, origin, PHONE_WIDTH);
+        }
+
+        /** A window this wide: a phone's (400) or a desktop's (1280). */
+        Browser(String name, String origin, int width) {
             this.name = name;
             Path profile = profileDir(name);
             ChromeOptions options = new ChromeOptions();
             options.setBinary(CHROMIUM.toFile());
             options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--window-size=400,850",
+                    "--disable-component-update", "--disable-sync", "--window-size=" + width + ",850",
                     "--user-data-dir=" + profile);
             // An explicit driver: nothing is looked up or downloaded.
             ChromeDriverService service = new ChromeDriverService.Builder()
@@ -181,14 +340,19 @@ class BrowserIT {
             WebElement form = driver.findElement(By.id("create-room-form"));
             form.findElement(By.name("name")).sendKeys(roomName);
             form.findElement(By.cssSelector("button[type=submit]")).click();
-            visible("room-view");
-            awaitConnection("open");
+            awaitRoom(roomName);
         }
 
         void join(String roomName) {
             driver.findElement(By.id("refresh-rooms")).click();
             wait.until(d -> d.findElement(By.linkText(roomName))).click();
+            awaitRoom(roomName);
+        }
+
+        /** Waits until this room is open (on a wide screen another one may have been open before). */
+        void awaitRoom(String roomName) {
             visible("room-view");
+            await("room " + roomName, () -> roomName.equals(driver.findElement(By.id("room-title")).getText()));
             awaitConnection("open");
         }
 
@@ -204,6 +368,13 @@ class BrowserIT {
 
         void awaitNote(String note) {
             await("note " + note, () -> texts(".note").contains(note));
+        }
+
+        /** The lost-connection banner, with the countdown to the next try. */
+        void awaitBanner() {
+            await("the banner 'Connection lost. Retrying in n s…'", () -> displayed("offline")
+                    && driver.findElement(By.cssSelector("#offline [role=alert]")).getText().equals("Connection lost.")
+                    && driver.findElement(By.id("offline-text")).getText().matches("Retrying in \\d+ s…"));
         }
 
         void awaitConnection(String state) {
@@ -234,6 +405,44 @@ class BrowserIT {
                     + ".map(m => Number(m.dataset.seq)); return s.every((v, i) => i === 0 || s[i - 1] < v);");
         }
 
+        /** The texts of the elements this selector finds that are shown. */
+        List<String> visibleTexts(String selector) {
+            return driver.findElements(By.cssSelector(selector)).stream()
+                    .filter(WebElement::isDisplayed).map(WebElement::getText).toList();
+        }
+
+        /** The rooms marked as open in the room list. */
+        List<String> markedRooms() {
+            return visibleTexts("#rooms a[aria-current=page]");
+        }
+
+        /** The page the header marks as the current one. */
+        String currentPage() {
+            List<String> marked = visibleTexts("header nav a[aria-current=page]");
+            assertEquals(1, marked.size(), "one page marked: " + marked);
+            return marked.get(0);
+        }
+
+        /** Every item of the header shares one line with the title. */
+        void assertHeaderOnOneLine() {
+            assertTrue((Boolean) driver.executeScript("const [title, ...rest] = [...document.querySelectorAll("
+                    + "'.bar h1, #session nav a, #session .who, #logout')].map(e => e.getBoundingClientRect());"
+                    + " return rest.every(r => r.top < title.bottom && r.bottom > title.top);"),
+                    name + ": the header on one line");
+        }
+
+        boolean displayed(String id) {
+            return driver.findElement(By.id(id)).isDisplayed();
+        }
+
+        Rectangle rect(String id) {
+            return driver.findElement(By.id(id)).getRect();
+        }
+
+        String notice() {
+            return driver.findElement(By.id("notice")).getText();
+        }
+
         @SuppressWarnings("unchecked")
         private List<String> texts(String selector) {
             return (List<String>) driver.executeScript(
@@ -241,11 +450,11 @@ class BrowserIT {
                     selector);
         }
 
-        private void visible(String view) {
+        void visible(String view) {
             await(view + " shown", () -> driver.findElement(By.id(view)).isDisplayed());
         }
 
-        private void await(String what, java.util.function.BooleanSupplier condition) {
+        void await(String what, java.util.function.BooleanSupplier condition) {
             try {
                 wait.until(d -> condition.getAsBoolean());
             } catch (TimeoutException e) {

@@ -1,0 +1,77 @@
+// A room's message list as chat apps show it: strictly in seq order, each message once, the day above
+// the first message of each day, and the author's name and time once per group (consecutive messages
+// of one author within GROUP_MS). User content goes in through textContent only.
+
+import { el } from './app.js';
+import { followButton } from './timeline.js';
+
+const GROUP_MS = 5 * 60 * 1000;
+
+/** "Today", "Yesterday" or the date, in the reader's time zone. */
+export function dayLabel(date, now = new Date()) {
+  const yesterday = new Date(now);
+  yesterday.setDate(now.getDate() - 1);
+  if (date.toDateString() === now.toDateString()) return 'Today';
+  if (date.toDateString() === yesterday.toDateString()) return 'Yesterday';
+  return date.toLocaleDateString([], {
+    weekday: 'long', day: 'numeric', month: 'long',
+    year: date.getFullYear() === now.getFullYear() ? undefined : 'numeric',
+  });
+}
+
+/** The list item of one message; {@code me} is the signed-in user. */
+export function renderMessage(me, m) {
+  const sentAt = new Date(m.sentAt);
+  const item = el('li', m.userId === me.id ? 'message mine' : 'message');
+  item.dataset.seq = m.seq;
+  item.dataset.user = m.userId;
+  item.dataset.time = sentAt.getTime();
+  item.dataset.day = sentAt.toDateString();
+
+  const day = el('div', 'day');
+  day.setAttribute('role', 'separator');
+  day.append(el('span', null, dayLabel(sentAt)));
+
+  const time = el('time', null, sentAt.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+  time.dateTime = m.sentAt;
+  const meta = el('div', 'meta');
+  meta.append(el('span', 'author', m.username), ' ', time);
+  if (m.userId !== me.id) meta.append(' ', followButton(me, { id: m.userId, username: m.username }));
+
+  const body = el('div', 'body');
+  body.title = sentAt.toLocaleString();
+  body.append(meta, el('p', 'content', m.content));
+  item.append(day, body);
+  return item;
+}
+
+/** Where a message with this seq goes: before the first message with a greater seq (null: at the end). */
+export function placeFor(list, seq) {
+  let next = null;
+  for (let node = list.lastElementChild; node; node = node.previousElementSibling) {
+    if (!node.dataset.seq) continue;
+    if (Number(node.dataset.seq) < seq) break;
+    next = node;
+  }
+  return next;
+}
+
+/** After {@code item} was inserted: it and the message after it get their day separator and grouping. */
+export function decorateAround(item) {
+  decorate(item);
+  let next = item.nextElementSibling;
+  while (next && !next.dataset.seq) next = next.nextElementSibling;
+  if (next) decorate(next);
+}
+
+function decorate(item) {
+  let previous = item.previousElementSibling;
+  while (previous && !previous.dataset.seq) previous = previous.previousElementSibling;
+  const newDay = !previous || previous.dataset.day !== item.dataset.day;
+  const gap = previous ? item.dataset.time - previous.dataset.time : Infinity;
+  // A note (joined, left) between two messages ends the group, as does a new day or a pause.
+  const continued = !newDay && previous === item.previousElementSibling
+      && previous.dataset.user === item.dataset.user && gap >= 0 && gap < GROUP_MS;
+  item.querySelector('.day').hidden = !newDay;
+  item.classList.toggle('continued', continued);
+}
