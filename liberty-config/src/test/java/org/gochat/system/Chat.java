@@ -69,6 +69,44 @@ final class Chat {
         return Http.send(b);
     }
 
+    /** A request with this method and JSON body (none when null), with the user's token (none when null). */
+    static Http.Response call(LibertyServer server, String method, String path, User user, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).method(method,
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (user != null) {
+            b.header("Authorization", "Bearer " + user.token());
+        }
+        return Http.send(b);
+    }
+
+    /** Edits message {@code seq} of the room to {@code content} (a JSON string is built from it). */
+    static Http.Response edit(LibertyServer server, User user, String room, long seq, String content) {
+        return call(server, "PATCH", "/chat/ws/rooms/" + room + "/messages/" + seq, user,
+                jakarta.json.Json.createObjectBuilder().add("content", content).build().toString());
+    }
+
+    static Http.Response edit(User user, String room, long seq, String content) {
+        return edit(GochatSystem.server(), user, room, seq, content);
+    }
+
+    static Http.Response deleteMessage(LibertyServer server, User user, String room, long seq) {
+        return call(server, "DELETE", "/chat/ws/rooms/" + room + "/messages/" + seq, user, null);
+    }
+
+    static Http.Response deleteMessage(User user, String room, long seq) {
+        return deleteMessage(GochatSystem.server(), user, room, seq);
+    }
+
+    /** The room's history (up to 100 events), ascending. */
+    static List<JsonObject> history(User user, String room) {
+        Http.Response r = get("/chat/ws/rooms/" + room + "/messages?limit=100", user);
+        assertEquals(200, r.status(), r.body());
+        return r.jsonArray().stream().map(jakarta.json.JsonValue::asJsonObject).toList();
+    }
+
     /** Creates a room with a fresh id; returns the id. */
     static String createRoom(User user) {
         return createRoom(GochatSystem.server(), user);

@@ -33,6 +33,9 @@ public class ChatMetrics {
     private Counter rateLimited;
     private Counter roomsCreateLimited;
     private Counter messagesTooLarge;
+    private Counter edited;
+    private Counter deleted;
+    private Counter typing;
 
     @PostConstruct
     void register() {
@@ -46,6 +49,9 @@ public class ChatMetrics {
         roomsCreateLimited = counter("gochat.rooms.createLimited", "Room creations refused with 429 by a user's rate");
         RequestLimits.registerMetrics(registry);
         messagesTooLarge = counter("gochat.ws.messagesTooLarge", "Connections closed with 1009: a text message over 16 KiB");
+        edited = counter("gochat.messages.edited", "Edits of chat messages stored");
+        deleted = counter("gochat.messages.deleted", "Deletions of chat messages stored");
+        typing = counter("gochat.ws.typing", "Typing indicators forwarded to the room (after the per-user throttle)");
     }
 
     /** Creates this bean, and so registers the counters, when the application starts. */
@@ -86,6 +92,18 @@ public class ChatMetrics {
 
     Counter messagesTooLarge() {
         return messagesTooLarge;
+    }
+
+    Counter edited() {
+        return edited;
+    }
+
+    Counter deleted() {
+        return deleted;
+    }
+
+    Counter typing() {
+        return typing;
     }
 
     private Counter counter(String name, String description) {

@@ -26,8 +26,17 @@ public final class Frames {
     private static final JsonReaderFactory READERS = Json.createReaderFactory(
             Map.of("org.eclipse.parsson.rejectDuplicateKeys", true));
 
-    /** A client's message, checked: content trimmed, 1–4096 characters; clientMsgId null or at most 64. */
-    public record Inbound(String content, String clientMsgId) {
+    /**
+     * A client's frame, checked: a message (content trimmed, 1–4096 characters; clientMsgId null or at
+     * most 64), or a typing indicator ({@link #TYPING}).
+     */
+    public record Inbound(String content, String clientMsgId, boolean typing) {
+
+        static final Inbound TYPING = new Inbound(null, null, true);
+
+        Inbound(String content, String clientMsgId) {
+            this(content, clientMsgId, false);
+        }
     }
 
     /** A frame the server refuses with an {@code error} event; the connection stays open. */
@@ -59,14 +68,40 @@ public final class Frames {
     }
 
     /**
-     * The {@code message} frame of a stored message, its fields in {@link ChatMessage}'s order; written
-     * by hand, not by JSON-B, because it is the one frame on the hot path, and the same text, byte for
-     * byte, that JSON-B writes for the message in history (FramesTest and HubIT check it). This class
-     * is the only place that writes it.
+     * The frame of a stored event of a room's stream ({@code message}, {@code edit}, {@code delete}),
+     * its fields in {@link ChatMessage}'s order, absent ones left out; written by hand, not by JSON-B,
+     * because the message frame is the one frame on the hot path, and the same text, byte for byte,
+     * that JSON-B writes for the event in history (FramesTest and HubIT check it). This class is the
+     * only place that writes these frames.
      */
-    public static String message(ChatMessage m) {
-        return message(m.roomId(), m.seq(), messageTail(m.userId(), m.username(), m.content(), m.sentAt(),
-                m.clientMsgId()));
+    public static String stored(ChatMessage m) {
+        if (ChatMessage.MESSAGE.equals(m.type()) && m.content() != null && m.editedAt() == null && m.deleted() == null) {
+            return message(m.roomId(), m.seq(), messageTail(m.userId(), m.username(), m.content(), m.sentAt(),
+                    m.clientMsgId()));
+        }
+        String content = m.content() == null ? "" : m.content();
+        StringBuilder b = new StringBuilder(160 + m.roomId().length() + m.username().length() + content.length());
+        quote(b.append("{\"type\":"), m.type()).append(",\"roomId\":");
+        quote(b, m.roomId()).append(",\"seq\":").append(m.seq());
+        if (m.targetSeq() != null) {
+            b.append(",\"targetSeq\":").append(m.targetSeq());
+        }
+        b.append(",\"userId\":").append(m.userId()).append(",\"username\":");
+        quote(b, m.username());
+        if (m.content() != null) {
+            quote(b.append(",\"content\":"), m.content());
+        }
+        b.append(",\"sentAt\":\"").append(m.sentAt()).append('"');
+        if (m.clientMsgId() != null) {
+            quote(b.append(",\"clientMsgId\":"), m.clientMsgId());
+        }
+        if (m.editedAt() != null) {
+            b.append(",\"editedAt\":\"").append(m.editedAt()).append('"');
+        }
+        if (m.deleted() != null) {
+            b.append(",\"deleted\":").append(m.deleted());
+        }
+        return b.append('}').toString();
     }
 
     /** A {@code message} frame from its head (room and seq) and its tail, which {@link #messageTail} wrote. */
@@ -121,7 +156,8 @@ public final class Frames {
 
     /**
      * Reads a text frame: a JSON object {@code {"content","clientMsgId"?}} when it starts with an
-     * opening brace and ends with a closing one, or else plain text that is the content itself. A frame that
+     * opening brace and ends with a closing one, or else plain text that is the content itself;
+     * the object {@code {"type":"typing"}} is a typing indicator. A frame that
      * looks like an object but is not a valid one (bad syntax, nesting past the parser's depth,
      * duplicate keys, wrong types), and text with control characters, are refused.
      */
@@ -131,6 +167,9 @@ public final class Frames {
             return new Inbound(content(text), null);
         }
         JsonObject json = parseObject(t);
+        if (json.get("type") instanceof JsonString type && type.getString().equals("typing")) {
+            return Inbound.TYPING;
+        }
         JsonValue content = json.get("content");
         if (!(content instanceof JsonString c)) {
             throw new Refused(ChatError.INVALID, "A JSON message needs a string \"content\".");
@@ -150,7 +189,8 @@ public final class Frames {
         return new Inbound(content(c.getString()), clientMsgId);
     }
 
-    private static String content(String raw) throws Refused {
+    /** A message's content by the rules of the contract: trimmed, 1–4096 characters, no control characters but tab and newline. */
+    public static String content(String raw) throws Refused {
         String content = raw.strip();
         if (content.isEmpty()) {
             throw new Refused(ChatError.INVALID, "The message is empty.");

@@ -109,6 +109,7 @@ public class Hub {
     @ConfigProperty(name = "GOCHAT_WS_STOP_GRACE", defaultValue = "5")
     int stopGraceSeconds;
 
+    private Typing typing;
     private Member.Limits limits;
     private Member.Services services;
     private List<Bus.Subscription> subscriptions = List.of();
@@ -125,6 +126,7 @@ public class Hub {
         limits = new Member.Limits(queueBound, perSecond, 2 * perSecond, TimeUnit.SECONDS.toNanos(sendTimeoutSeconds));
         services = new Member.Services(sendPool, store, limits, metrics.delivered(), metrics.slowConsumersClosed());
         metrics.hubGauges(connections, rooms, sendPool);
+        typing = new Typing(executor, metrics.typing());
         try {
             presence.clear();
         } catch (SQLException e) {
@@ -146,6 +148,8 @@ public class Hub {
                 Bus.subscribe(Presence.CHANNEL, contextService.createContextualProxy(
                         (Bus.Subscriber) payload -> onAnnouncement(Presence.Announcement.parse(payload)),
                         Bus.Subscriber.class)),
+                Bus.subscribe(Typing.CHANNEL, contextService.createContextualProxy(
+                        (Bus.Subscriber) payload -> onTyping(typing.heard(payload)), Bus.Subscriber.class)),
                 Revocations.listen(contextService.createContextualProxy(new Revocations.Listener() {
                     @Override
                     public void tokenRevoked(String jti) {
@@ -257,21 +261,30 @@ public class Hub {
         return m;
     }
 
-    /** A text frame from a member: checked, rate limited, then queued for storing. */
+    /**
+     * A text frame from a member: a typing indicator goes to the throttle (and is dropped silently
+     * past it); a message is checked, rate limited, then queued for storing.
+     */
     public void receive(Member m, String text) {
+        Frames.Inbound in;
+        try {
+            in = Frames.read(text);
+        } catch (Frames.Refused e) {
+            m.event(Frames.encode(e.error()));
+            return;
+        }
+        if (in.typing()) {
+            if (!stopping) {
+                typing.typed(m);
+            }
+            return;
+        }
         if (stopping) {
             refuse(m, ChatError.UNAVAILABLE, "The server is stopping; send it again once reconnected.");
             return;
         }
         if (!userLimits.allowsMessage(m)) {
             refuse(m, ChatError.RATE_LIMITED, "Too many messages a second, on this connection or across the user's.");
-            return;
-        }
-        Frames.Inbound in;
-        try {
-            in = Frames.read(text);
-        } catch (Frames.Refused e) {
-            m.event(Frames.encode(e.error()));
             return;
         }
         if (store.submit(m.draft(in.content(), in.clientMsgId())) == Drain.Offer.FULL) {
@@ -383,7 +396,7 @@ public class Hub {
             do {
                 page = store.after(room.id, room.delivered, upTo, CATCH_UP_PAGE);
                 for (ChatMessage m : page) {
-                    dispatch(room, Frames.message(m));
+                    dispatch(room, Frames.stored(m));
                     room.delivered = m.seq();
                 }
             } while (page.size() == CATCH_UP_PAGE);
@@ -412,6 +425,16 @@ public class Hub {
         }
     }
 
+    /** A typing indicator from the bus: to the room's members here, except the typist's own connections. */
+    private void onTyping(Typing.Heard h) {
+        Room room = rooms.get(h.roomId());
+        if (room != null) {
+            room.loop.offer(() -> room.members.stream()
+                    .filter(m -> m.caller().id() != h.userId())
+                    .forEach(m -> m.event(h.frame())));
+        }
+    }
+
     // ---- supervision
 
     private void refuse(Member m, String code, String detail) {
@@ -424,6 +447,7 @@ public class Hub {
     }
 
     private void sweep() {
+        typing.sweep();
         long now = System.nanoTime();
         Instant wallNow = Instant.now();
         for (Member m : connections) {

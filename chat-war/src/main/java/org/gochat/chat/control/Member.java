@@ -267,7 +267,7 @@ public final class Member {
             List<ChatMessage> page = services.store().after(roomId, after, replay.upTo(), REPLAY_PAGE);
             for (ChatMessage m : page) {
                 sendingSince = System.nanoTime();
-                remote.sendText(Frames.message(m));
+                remote.sendText(Frames.stored(m));
                 after = m.seq();
                 sent++;
             }

@@ -10,7 +10,12 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -25,12 +30,18 @@ import org.eclipse.microprofile.metrics.Counter;
 import org.gochat.chat.entity.ChatError;
 import org.gochat.chat.entity.ChatMessage;
 import org.gochat.db.Database;
+import org.gochat.web.Caller;
+import org.gochat.web.ProblemException;
 
 /**
- * The messages table. Writes are batched: the messages a room receives while its previous batch is
- * being stored go together in the next one, in one statement that takes their seqs, inserts them and
- * announces them with NOTIFY (see {@link #storeBatch}). Nobody receives a message before it is
- * committed: delivery starts from the notification.
+ * The messages table: a room's stream of stored events (messages, edits, deletes), one gapless seq
+ * for all. A room's writes go through one queue per room on this node, in order. Messages are
+ * batched: those a room receives while its previous batch is being stored go together in the next
+ * one, in one statement that takes their seqs, inserts them and announces them with NOTIFY (see
+ * {@link #storeBatch}). An edit or a delete (a {@link Change}, from a route) is stored alone, in one
+ * transaction that checks it against the message it changes (see {@link #storeChange}). Either way
+ * the room row's lock orders writers on every node, so seqs are committed, and announced, in order.
+ * Nobody receives an event before it is committed: delivery starts from the notification.
  */
 @ApplicationScoped
 public class MessageStore {
@@ -40,7 +51,7 @@ public class MessageStore {
      * and where the error event goes when it cannot be stored ({@code refused} takes the frame).
      */
     public record Draft(String roomId, long userId, String username, String content, String clientMsgId,
-            OffsetDateTime sentAt, Consumer<String> refused) {
+            OffsetDateTime sentAt, Consumer<String> refused) implements Entry {
 
         /** Its frame's tail (everything after the seq, which storing gives), written once. */
         String tail() {
@@ -48,7 +59,52 @@ public class MessageStore {
         }
     }
 
+    /** What a room's queue holds, stored in the order queued. */
+    sealed interface Entry permits Draft, Change {
+    }
+
+    /**
+     * An edit ({@code content} the new text) or a delete ({@code content} null) of message
+     * {@code targetSeq} by a user, and its outcome: the message in its new state, or a
+     * {@link ProblemException} saying why not. A change whose requester stopped waiting before it
+     * started is not stored at all ({@link #abandon}).
+     */
+    record Change(String roomId, long targetSeq, long userId, String username, String content,
+            OffsetDateTime sentAt, CompletableFuture<ChatMessage> outcome, AtomicBoolean started) implements Entry {
+
+        Change(String roomId, long targetSeq, Caller by, String content) {
+            this(roomId, targetSeq, by.id(), by.username(), content, now(), new CompletableFuture<>(), new AtomicBoolean());
+        }
+
+        boolean isEdit() {
+            return content != null;
+        }
+
+        /** True when this call started it; false when it had been abandoned. */
+        boolean start() {
+            return started.compareAndSet(false, true);
+        }
+
+        /** True when it will never be stored; false when it has started already. */
+        boolean abandon() {
+            return started.compareAndSet(false, true);
+        }
+    }
+
     private static final Logger LOG = Logger.getLogger(MessageStore.class.getName());
+    /** How long a route waits for its change to be stored (it waits behind the room's queue). */
+    private static final long CHANGE_WAIT_SECONDS = 10;
+    /** The columns {@link #row} reads, in its order. */
+    static final String COLUMNS = "room_id, seq, kind, target_seq, user_id, username, content, sent_at, "
+            + "client_msg_id, edited_at, deleted";
+    /** The statement of {@link #storeChange} that stores the event: the room's next seq, the row, the notice. */
+    private static final String STORE_EVENT = """
+            WITH room AS (
+                UPDATE rooms SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq AS seq),
+            stored AS (
+                INSERT INTO messages (room_id, seq, kind, target_seq, user_id, username, content, sent_at)
+                SELECT ?, room.seq, ?, ?, ?, ?, ?, ? FROM room)
+            SELECT room.seq, pg_notify(?, %s) FROM room""".formatted(Notice.payloadSql("room.seq"));
     private static final int MAX_BATCH = 500;
     private static final int MAX_WAITING_PER_ROOM = 20_000;
     /** The statement of {@link #storeBatch}; the notice's payload is {@link Notice}'s to write. */
@@ -69,22 +125,73 @@ public class MessageStore {
     ChatMetrics metrics;
 
     private Counter stored;
-    private final Map<String, Drain<Draft>> waiting = new ConcurrentHashMap<>();
+    private Counter edited;
+    private Counter deleted;
+    private final Map<String, Drain<Entry>> waiting = new ConcurrentHashMap<>();
 
     @PostConstruct
     void init() {
         stored = metrics.stored();
+        edited = metrics.edited();
+        deleted = metrics.deleted();
     }
 
     /** Queues a message for its room's next batch; {@code FULL} when the database cannot keep up. */
     public Drain.Offer submit(Draft draft) {
-        return waiting.computeIfAbsent(draft.roomId(),
-                room -> new Drain<>(executor, MAX_WAITING_PER_ROOM, batch -> store(room, batch))).offer(draft);
+        return queue(draft.roomId()).offer(draft);
     }
 
-    /** Waits until every accepted message is stored; false when the deadline (a nanoTime) passed first. */
+    private Drain<Entry> queue(String roomId) {
+        return waiting.computeIfAbsent(roomId,
+                room -> new Drain<>(executor, MAX_WAITING_PER_ROOM, entries -> store(room, entries)));
+    }
+
+    /**
+     * Edits message {@code seq} of the room: stored as an {@code edit} event with the room's next seq,
+     * in the same transaction as the message's new state, which it returns. 404 when there is no such
+     * message, 403 when the caller is not its author, 409 when it was deleted.
+     */
+    public ChatMessage edit(String roomId, long seq, Caller caller, String content) {
+        return change(new Change(roomId, seq, caller, content));
+    }
+
+    /**
+     * Deletes message {@code seq} of the room: stored as a {@code delete} event with the room's next
+     * seq, in the same transaction that removes its text (and its edits' text). 404 when there is no
+     * such message, 403 when the caller may not ({@link #mayDeleteOthers}); a message deleted already
+     * stays as it is, and no event is stored.
+     */
+    public void delete(String roomId, long seq, Caller caller) {
+        change(new Change(roomId, seq, caller, null));
+    }
+
+    private ChatMessage change(Change change) {
+        if (queue(change.roomId()).offer(change) != Drain.Offer.QUEUED) {
+            throw ProblemException.unavailable("The room is too busy; try again shortly.", 1);
+        }
+        try {
+            try {
+                return change.outcome().get(CHANGE_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                if (change.abandon()) {
+                    throw ProblemException.unavailable("The change could not be stored in time; nothing was changed.", 1);
+                }
+                return change.outcome().get(); // under way: its transaction ends soon, either way
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ProblemException problem) {
+                throw problem;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ProblemException.unavailable("The server is stopping.", 1);
+        }
+    }
+
+    /** Waits until every accepted message and change is stored; false when the deadline (a nanoTime) passed first. */
     boolean awaitStored(long deadline) throws InterruptedException {
-        for (Drain<Draft> room : waiting.values()) {
+        for (Drain<Entry> room : waiting.values()) {
             if (!room.awaitIdle(deadline)) {
                 return false;
             }
@@ -92,7 +199,25 @@ public class MessageStore {
         return true;
     }
 
-    private void store(String roomId, List<Draft> drafts) {
+    /** Stores a room's queued entries in order: each run of messages in batches, each change alone. */
+    private void store(String roomId, List<Entry> entries) {
+        int from = 0;
+        while (from < entries.size()) {
+            if (entries.get(from) instanceof Change change) {
+                storeChange(change);
+                from++;
+                continue;
+            }
+            List<Draft> drafts = new ArrayList<>();
+            while (from < entries.size() && entries.get(from) instanceof Draft draft) {
+                drafts.add(draft);
+                from++;
+            }
+            storeDrafts(roomId, drafts);
+        }
+    }
+
+    private void storeDrafts(String roomId, List<Draft> drafts) {
         List<String> tails = drafts.stream().map(Draft::tail).toList();
         int from = 0;
         while (from < drafts.size()) {
@@ -195,6 +320,102 @@ public class MessageStore {
         }
     }
 
+    /**
+     * Stores one change in one transaction: the message it changes is locked first (so an edit and a
+     * delete of one message, from any node, take turns, and the second sees the first's outcome),
+     * then checked, then the event takes the room's next seq (the room row's lock, as for messages)
+     * and the message gets its new state. Refusals roll back and store nothing.
+     */
+    private void storeChange(Change change) {
+        if (!change.start()) {
+            return; // its requester gave up waiting and was told nothing changed
+        }
+        try {
+            ChatMessage result = Sql.inTransaction(c -> change(c, change));
+            change.outcome().complete(result);
+        } catch (ProblemException e) {
+            change.outcome().completeExceptionally(e);
+        } catch (SQLException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not store a change of message " + change.targetSeq() + " of room " + change.roomId(), e);
+            change.outcome().completeExceptionally(
+                    ProblemException.unavailable("The change could not be stored; nothing was changed.", 1));
+        }
+    }
+
+    private ChatMessage change(Connection c, Change change) throws SQLException {
+        ChatMessage target = one(c, "SELECT " + COLUMNS + " FROM messages WHERE room_id = ? AND seq = ? FOR UPDATE",
+                change.roomId(), change.targetSeq());
+        if (target == null || !ChatMessage.MESSAGE.equals(target.type())) {
+            throw ProblemException.notFound("Room " + change.roomId() + " has no message " + change.targetSeq() + ".");
+        }
+        boolean own = target.userId() == change.userId();
+        boolean wasDeleted = Boolean.TRUE.equals(target.deleted());
+        if (change.isEdit()) {
+            if (!own) {
+                throw ProblemException.forbidden("Only its author may edit a message.");
+            }
+            if (wasDeleted) {
+                throw ProblemException.conflict("The message was deleted.");
+            }
+        } else {
+            if (!own && !mayDeleteOthers(c, change.roomId(), change.userId())) {
+                throw ProblemException.forbidden("Only its author, the room's moderators and its owner may delete a message.");
+            }
+            if (wasDeleted) {
+                return target; // deleting twice changes nothing more
+            }
+        }
+        storeEvent(c, change);
+        if (change.isEdit()) {
+            Sql.execute(c, "UPDATE messages SET content = ?, edited_at = ? WHERE room_id = ? AND seq = ?",
+                    change.content(), change.sentAt(), change.roomId(), change.targetSeq());
+            edited.inc();
+            return new ChatMessage(target.type(), target.roomId(), target.seq(), null, target.userId(), target.username(),
+                    change.content(), target.sentAt(), target.clientMsgId(), change.sentAt().toInstant(), null);
+        }
+        // The text goes, and with it the text of its edits (and so their entries in the search index).
+        Sql.execute(c, """
+                UPDATE messages SET content = NULL, deleted = true
+                 WHERE room_id = ? AND (seq = ? OR (target_seq = ? AND kind = 'edit'))""",
+                change.roomId(), change.targetSeq(), change.targetSeq());
+        deleted.inc();
+        return new ChatMessage(target.type(), target.roomId(), target.seq(), null, target.userId(), target.username(),
+                null, target.sentAt(), target.clientMsgId(), target.editedAt(), true);
+    }
+
+    /**
+     * Whether this user may delete the room's messages written by others: the room's owner (its
+     * creator) for now; moderators too once rooms have roles. The one place that decides it.
+     */
+    private static boolean mayDeleteOthers(Connection c, String roomId, long userId) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT 1 FROM rooms WHERE id = ? AND created_by = ?", roomId, userId);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    private static void storeEvent(Connection c, Change change) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(STORE_EVENT)) {
+            ps.setString(1, change.roomId());
+            ps.setString(2, change.roomId());
+            ps.setString(3, change.isEdit() ? ChatMessage.EDIT : ChatMessage.DELETE);
+            ps.setLong(4, change.targetSeq());
+            ps.setLong(5, change.userId());
+            ps.setString(6, change.username());
+            ps.setString(7, change.content());
+            ps.setObject(8, change.sentAt());
+            ps.setString(9, Notice.CHANNEL);
+            ps.setString(10, change.roomId());
+            ps.setInt(11, 1);
+            ps.setString(12, ""); // no frame: receivers read the event from the table, by seq
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw ProblemException.notFound("No room " + change.roomId() + ".");
+                }
+            }
+        }
+    }
+
     /** The seq of the room's newest stored message (0 when none), or -1 when there is no such room. */
     public long lastSeq(String roomId) {
         try (Connection c = Database.dataSource().getConnection();
@@ -208,47 +429,52 @@ public class MessageStore {
         }
     }
 
-    /** Up to {@code limit} messages with {@code after < seq <= upTo}, ascending. */
+    /** Up to {@code limit} events with {@code after < seq <= upTo}, ascending, messages in their current state. */
     public List<ChatMessage> after(String roomId, long after, long upTo, int limit) {
-        return query(roomId, """
-                SELECT seq, user_id, username, content, sent_at, client_msg_id FROM messages
-                 WHERE room_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?""", ps -> {
-            ps.setLong(2, after);
-            ps.setLong(3, upTo);
-            ps.setInt(4, limit);
-        });
+        return query("SELECT " + COLUMNS + " FROM messages WHERE room_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+                roomId, after, upTo, limit);
     }
 
-    /** The newest {@code limit} messages with {@code seq < before}, ascending. */
+    /** The newest {@code limit} events with {@code seq < before}, ascending, messages in their current state. */
     public List<ChatMessage> before(String roomId, long before, int limit) {
-        return query(roomId, """
-                SELECT * FROM (SELECT seq, user_id, username, content, sent_at, client_msg_id FROM messages
-                                WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?) newest
-                 ORDER BY seq""", ps -> {
-            ps.setLong(2, before);
-            ps.setInt(3, limit);
-        });
+        return query("SELECT * FROM (SELECT " + COLUMNS + " FROM messages WHERE room_id = ? AND seq < ?"
+                + " ORDER BY seq DESC LIMIT ?) newest ORDER BY seq", roomId, before, limit);
     }
 
-    private interface Parameters {
-        void set(PreparedStatement ps) throws SQLException;
-    }
-
-    private static List<ChatMessage> query(String roomId, String sql, Parameters parameters) {
-        try (Connection c = Database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, roomId);
-            parameters.set(ps);
+    /** The events a query of {@link #COLUMNS} finds, in its order. */
+    static List<ChatMessage> query(String sql, Object... parameters) {
+        try (Connection c = Database.dataSource().getConnection(); PreparedStatement ps = prepare(c, sql, parameters);
+                ResultSet rs = ps.executeQuery()) {
             List<ChatMessage> messages = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    messages.add(new ChatMessage(roomId, rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                            rs.getObject(5, OffsetDateTime.class).toInstant(), rs.getString(6)));
-                }
+            while (rs.next()) {
+                messages.add(row(rs));
             }
             return messages;
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the messages of room " + roomId, e);
+            throw new IllegalStateException("cannot read messages", e);
         }
+    }
+
+    private static ChatMessage one(Connection c, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, parameters); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? row(rs) : null;
+        }
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... parameters) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        for (int i = 0; i < parameters.length; i++) {
+            ps.setObject(i + 1, parameters[i]);
+        }
+        return ps;
+    }
+
+    /** One row of {@link #COLUMNS}. */
+    private static ChatMessage row(ResultSet rs) throws SQLException {
+        OffsetDateTime editedAt = rs.getObject(10, OffsetDateTime.class);
+        return new ChatMessage(rs.getString(3), rs.getString(1), rs.getLong(2), rs.getObject(4, Long.class),
+                rs.getLong(5), rs.getString(6), rs.getString(7), rs.getObject(8, OffsetDateTime.class).toInstant(),
+                rs.getString(9), editedAt == null ? null : editedAt.toInstant(), rs.getBoolean(11) ? Boolean.TRUE : null);
     }
 
     /** The time a message is taken as sent: now, in UTC, to the millisecond (as stored and as delivered). */

@@ -33,24 +33,59 @@ class FramesTest {
     @Test
     void messageFrameCarriesEveryFieldInOrder() {
         Instant sentAt = Instant.parse("2026-11-29T00:39:46.120Z");
-        String frame = Frames.message(new ChatMessage("room-1", 42, 7, "ann", "hello", sentAt, "c-1"));
+        String frame = Frames.stored(new ChatMessage("room-1", 42, 7, "ann", "hello", sentAt, "c-1"));
         assertEquals("{\"type\":\"message\",\"roomId\":\"room-1\",\"seq\":42,\"userId\":7,\"username\":\"ann\","
                 + "\"content\":\"hello\",\"sentAt\":\"2026-11-29T00:39:46.120Z\",\"clientMsgId\":\"c-1\"}", frame);
     }
 
-    /** What JSON-B writes for a message: its JSON-P generator, the fields in ChatMessage's order, nulls left out. */
+    /** What JSON-B writes for a stored event: its JSON-P generator, the fields in ChatMessage's order, nulls left out. */
     private static String generated(ChatMessage m) {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = Json.createGenerator(out)) {
-            g.writeStartObject().write("type", m.type()).write("roomId", m.roomId()).write("seq", m.seq())
-                    .write("userId", m.userId()).write("username", m.username()).write("content", m.content())
-                    .write("sentAt", m.sentAt().toString());
+            g.writeStartObject().write("type", m.type()).write("roomId", m.roomId()).write("seq", m.seq());
+            if (m.targetSeq() != null) {
+                g.write("targetSeq", m.targetSeq());
+            }
+            g.write("userId", m.userId()).write("username", m.username());
+            if (m.content() != null) {
+                g.write("content", m.content());
+            }
+            g.write("sentAt", m.sentAt().toString());
             if (m.clientMsgId() != null) {
                 g.write("clientMsgId", m.clientMsgId());
+            }
+            if (m.editedAt() != null) {
+                g.write("editedAt", m.editedAt().toString());
+            }
+            if (m.deleted() != null) {
+                g.write("deleted", m.deleted());
             }
             g.writeEnd();
         }
         return out.toString();
+    }
+
+    @Test
+    void editDeleteAndChangedMessagesAreWrittenAsJsonbWritesThemInHistory() {
+        Instant at = Instant.parse("2026-11-29T00:39:46.120Z");
+        Instant later = Instant.parse("2026-11-29T00:41:00Z");
+        List<ChatMessage> events = List.of(
+                new ChatMessage("message", "r1", 42, null, 7, "alice", "hi!", at, "c-1", later, null),
+                new ChatMessage("message", "r1", 43, null, 7, "alice", null, at, null, later, true),
+                new ChatMessage("message", "r1", 44, null, 7, "alice", null, at, "c-2", null, true),
+                new ChatMessage("edit", "r1", 57, 42L, 7, "alice", "hi \"there\"\n", later, null, null, null),
+                new ChatMessage("edit", "r1", 58, 43L, 7, "alice", null, later, null, null, true),
+                new ChatMessage("delete", "r1", 59, 43L, 9, "bob", null, later, null, null, null),
+                new ChatMessage("r1", 60, 7, "alice", "plain", at, null));
+        for (ChatMessage m : events) {
+            assertSameText(generated(m), Frames.stored(m));
+        }
+        assertEquals("{\"type\":\"edit\",\"roomId\":\"r1\",\"seq\":57,\"targetSeq\":42,\"userId\":7,\"username\":\"alice\","
+                + "\"content\":\"hi!\",\"sentAt\":\"2026-11-29T00:41:00Z\"}",
+                Frames.stored(new ChatMessage("edit", "r1", 57, 42L, 7, "alice", "hi!", later, null, null, null)));
+        assertEquals("{\"type\":\"delete\",\"roomId\":\"r1\",\"seq\":58,\"targetSeq\":42,\"userId\":9,\"username\":\"bob\","
+                + "\"sentAt\":\"2026-11-29T00:41:00Z\"}",
+                Frames.stored(new ChatMessage("delete", "r1", 58, 42L, 9, "bob", null, later, null, null, null)));
     }
 
     @Test
@@ -63,9 +98,9 @@ class FramesTest {
         for (Instant sentAt : List.of(Instant.EPOCH, Instant.parse("2026-11-29T00:39:46.120Z"),
                 Instant.parse("2026-11-29T00:39:46.100Z"), Instant.parse("2026-11-29T00:39:46Z"))) {
             ChatMessage m = new ChatMessage("r_1-x", 9_007_199_254_740_993L, Long.MAX_VALUE, "a.b_c-d", text, sentAt, text);
-            assertSameText(generated(m), Frames.message(m));
+            assertSameText(generated(m), Frames.stored(m));
             ChatMessage without = new ChatMessage("r", 1, 2, "bo", text, sentAt, null);
-            assertSameText(generated(without), Frames.message(without));
+            assertSameText(generated(without), Frames.stored(without));
         }
     }
 
@@ -84,7 +119,7 @@ class FramesTest {
 
     @Test
     void clientMsgIdIsLeftOutWhenAbsent() {
-        JsonObject json = parse(Frames.message(new ChatMessage("r", 1, 2, "bo", "x", Instant.EPOCH, null)));
+        JsonObject json = parse(Frames.stored(new ChatMessage("r", 1, 2, "bo", "x", Instant.EPOCH, null)));
         assertFalse(json.containsKey("clientMsgId"));
         assertEquals("1970-01-01T00:00:00Z", json.getString("sentAt"));
     }
@@ -93,7 +128,7 @@ class FramesTest {
     void anyTextSurvivesTheRoundTripOnOneLine() {
         for (String text : List.of("quote \" and backslash \\", "line\nbreak\r\ttab", "control \u0001\u001f end",
                 "unicode é ü 日本 😀", "</script>", "\u2028\u2029", "{\"content\":\"nested\"}")) {
-            String frame = Frames.message(new ChatMessage("r", 3, 4, text, text, Instant.EPOCH, text));
+            String frame = Frames.stored(new ChatMessage("r", 3, 4, text, text, Instant.EPOCH, text));
             assertFalse(frame.contains("\n") || frame.contains("\r"), frame);
             JsonObject json = parse(frame);
             assertEquals("message", json.getString("type"));

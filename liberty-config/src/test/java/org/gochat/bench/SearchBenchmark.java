@@ -1,0 +1,68 @@
+package org.gochat.bench;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+
+import org.gochat.testkit.User;
+
+/**
+ * Search over 1,000,000 stored messages in 200 rooms of 5,000, seeded with SQL: eight words each from a
+ * vocabulary of 5,000 with a long tail (word {@code wN} in about 1 message in {@code 1.06 N}), so a
+ * query word can be rare, common or in every other message. The reader created 100 of the rooms, so
+ * its search across rooms covers 100 rooms and 500,000 messages. Prints how long the search index
+ * takes to build over the seeded table (the statement of migration V50), then p50/p99 of searches
+ * in one room and across the 100 rooms, for words of each frequency. Goal: p99 under 50 ms.
+ * {@code messages=} and {@code rooms=} change the sizes.
+ */
+public final class SearchBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        Bench.settings(args);
+        int messages = Integer.getInteger("messages", 1_000_000);
+        int rooms = Integer.getInteger("rooms", 200);
+        try (Bench bench = new Bench("search-bench")) {
+            User reader = bench.register();
+            long started = System.nanoTime();
+            bench.sql("DROP INDEX messages_search_idx",
+                    "INSERT INTO rooms (id, name, created_by, last_seq) SELECT 'bench-' || g, 'Bench ' || g, "
+                    + "CASE WHEN g <= " + rooms / 2 + " THEN " + reader.id() + " END, " + messages / rooms
+                    + " FROM generate_series(1, " + rooms + ") g",
+                    // Message g goes to room 1 + g % rooms, one second after message g - 1.
+                    "INSERT INTO messages (room_id, seq, user_id, username, content, sent_at) "
+                    + "SELECT 'bench-' || (1 + g % " + rooms + "), 1 + g / " + rooms + ", 1000 + g % 50, 'seed', w.text, "
+                    + "now() - make_interval(secs => " + messages + " - g) "
+                    + "FROM generate_series(0, " + (messages - 1) + ") g, LATERAL (SELECT string_agg('w' || "
+                    + "floor(exp(random() * ln(5000)))::int, ' ') AS text FROM generate_series(1, 8) WHERE g >= 0) w",
+                    "VACUUM ANALYZE messages");
+            System.out.printf("Seeded %,d messages in %d rooms in %.0f s%n", messages, rooms, (System.nanoTime() - started) / 1e9);
+            started = System.nanoTime();
+            bench.sql("CREATE INDEX CONCURRENTLY messages_search_idx ON messages USING gin (to_tsvector('simple', content)) "
+                    + "WHERE kind = 'message' AND NOT deleted", "ANALYZE messages");
+            System.out.printf("CREATE INDEX CONCURRENTLY messages_search_idx (as migration V50) over %,d messages: %.1f s%n",
+                    messages, (System.nanoTime() - started) / 1e9);
+            for (String word : new String[] {"w2000", "w50", "w2"}) {
+                try (Connection c = DriverManager.getConnection(bench.postgres.jdbcUrl(), "postgres", "postgres");
+                        ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM messages "
+                                + "WHERE to_tsvector('simple', content) @@ websearch_to_tsquery('simple', '" + word + "') "
+                                + "AND kind = 'message' AND NOT deleted")) {
+                    rs.next();
+                    System.out.printf("%s is in %,d messages%n", word, rs.getLong(1));
+                }
+            }
+
+            bench.latency("GET /chat/ (baseline: no token, no SQL)", 2000, i -> bench.server.uri("/chat/"), reader);
+            for (String word : new String[] {"w2000", "w50", "w2"}) {
+                bench.latency("room search q=" + word, 2000,
+                        i -> bench.server.uri("/chat/ws/rooms/bench-" + (1 + i % rooms) + "/search?q=" + word), reader);
+                bench.latency("room search q=" + word + "&before=", 2000,
+                        i -> bench.server.uri("/chat/ws/rooms/bench-" + (1 + i % rooms) + "/search?q=" + word
+                                + "&before=" + (1 + (i * 7919L) % (messages / rooms))), reader);
+                bench.latency("search across 100 rooms q=" + word, 2000,
+                        i -> bench.server.uri("/chat/ws/search?q=" + word), reader);
+            }
+            bench.latency("search across 100 rooms, two words", 2000,
+                    i -> bench.server.uri("/chat/ws/search?q=w50+w3"), reader);
+        }
+    }
+}
