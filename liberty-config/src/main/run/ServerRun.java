@@ -14,7 +14,7 @@ import org.gochat.db.KeystorePassword;
 
 /**
  * Runs a GoChat server in the foreground: {@code ./mvnw -Prun package} calls
- * {@code java -cp <server>/lib/global/gochat-db.jar ServerRun.java <wlp dir> <server name>}.
+ * {@code java -cp <server>/lib/gochat/gochat-db.jar ServerRun.java <wlp dir> <server name>}.
  *
  * <p>Before the server starts it makes the secrets that Liberty's configuration needs and an
  * operator did not set, once, in the data folder (GOCHAT_DATA_DIR, by default ~/.gochat, see

@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 /**
  * Makes the database ready once per server: starts the embedded PostgreSQL when no external one
  * is configured, then applies pending migrations. Every WAR calls {@link #ensureReady()} as it
- * starts; this class lives in the server's global library, so the work is done once per JVM.
+ * starts; this class lives in the server's shared library (one class loader for all applications), so the work is done once per JVM.
  */
 public final class Database {
 

@@ -42,6 +42,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 final class EmbeddedDatabase {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class.getName());
+    private static final String NOT_BUNDLED = "This GoChat server was built without the embedded PostgreSQL"
+            + " (-Pproduction): set GOCHAT_DB_URL, GOCHAT_DB_USER and GOCHAT_DB_PASSWORD to your PostgreSQL.";
 
     /** PostgreSQL's superuser, the user the dataSource connects as (GOCHAT_DB_USER's default). */
     private static final String SUPERUSER = "postgres";
@@ -65,6 +67,12 @@ final class EmbeddedDatabase {
         return externalUrl == null || externalUrl.isBlank();
     }
 
+    /** Whether this server's library has the embedded PostgreSQL (a -Pproduction build leaves it out). */
+    static boolean isBundled() {
+        return EmbeddedDatabase.class.getClassLoader().getResource(
+                "io/zonky/test/db/postgres/embedded/EmbeddedPostgres.class") != null;
+    }
+
     /** The superuser's password, for the dataSource ({@link DatabasePassword}). */
     static synchronized String password() throws IOException {
         if (password == null) {
@@ -76,6 +84,10 @@ final class EmbeddedDatabase {
     static synchronized void startIfNeeded() {
         if (postgres != null || !isUsed()) {
             return;
+        }
+        if (!isBundled()) {
+            LOG.severe(NOT_BUNDLED);
+            throw new IllegalStateException(NOT_BUNDLED);
         }
         int port = Integer.parseInt(Settings.require("GOCHAT_EMBEDDED_DB_PORT"));
         Path data;
@@ -245,7 +257,7 @@ final class EmbeddedDatabase {
 
     /**
      * The PostgreSQL archive for this machine, from the first jar that has it. (The library's own
-     * resolver asks the thread's class loader, which in Liberty sees the global library twice and
+     * resolver asks the thread's class loader, which in Liberty sees the shared library twice and
      * then refuses the "duplicate".)
      */
     private static InputStream binaries(String system, String hardware) throws IOException {

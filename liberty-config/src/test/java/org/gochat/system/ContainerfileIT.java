@@ -88,9 +88,9 @@ class ContainerfileIT {
         }
         Set<String> needed = new TreeSet<>(Set.of("server.xml"));
         needed.addAll(filesUnder("configDropins"));
-        needed.addAll(filesUnder("lib/global"));
-        needed.addAll(filesUnder("apps").stream().filter(f -> f.endsWith(".war") && !f.startsWith("apps/expanded")).toList());
-        assertTrue(needed.stream().anyMatch(f -> f.startsWith("apps/")) && needed.stream().anyMatch(f -> f.startsWith("lib/global/")),
+        needed.addAll(filesUnder("lib/gochat"));
+        needed.addAll(filesUnder("apps").stream().filter(f -> !f.startsWith("apps/expanded/")).toList());
+        assertTrue(needed.contains("apps/root.war/WEB-INF/web.xml") && needed.stream().anyMatch(f -> f.startsWith("lib/gochat/")),
                 "the server is not assembled: " + needed);
         assertTrue(copied.containsAll(needed), "not copied: " + needed.stream().filter(f -> !copied.contains(f)).toList());
     }

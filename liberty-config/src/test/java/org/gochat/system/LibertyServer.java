@@ -170,7 +170,7 @@ public final class LibertyServer implements AutoCloseable {
      */
     Process runCommand() {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", serverDir().resolve("lib/global/gochat-db.jar").toString(),
+                "-cp", serverDir().resolve("lib/gochat/gochat-db.jar").toString(),
                 Path.of("src/main/run/ServerRun.java").toAbsolutePath().toString(), WLP.toString(), name)
                 .redirectErrorStream(true)
                 .redirectOutput(serverDir().resolve("run.out").toFile());
