@@ -79,8 +79,8 @@ public final class Database {
         Properties properties = new Properties();
         properties.setProperty("user", Settings.require("GOCHAT_DB_USER"));
         properties.setProperty("authenticationPluginClassName", DatabasePassword.class.getName());
-        properties.setProperty("connectTimeout", "5"); // as the dataSource's
-        properties.setProperty("socketTimeout", "30");
+        properties.setProperty("connectTimeout", Settings.require("GOCHAT_DB_CONNECT_TIMEOUT")); // as the dataSource's
+        properties.setProperty("socketTimeout", Settings.require("GOCHAT_DB_SOCKET_TIMEOUT"));
         properties.setProperty("ApplicationName", applicationName); // names it in pg_stat_activity
         Connection c = new org.postgresql.Driver().connect(url, properties);
         if (c == null) {
