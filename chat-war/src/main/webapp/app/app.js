@@ -118,7 +118,10 @@ function loadPage(load, onError = fail) {
       if ($('notice').textContent === UNREACHABLE) notify('');
     } catch (error) {
       if (pageLoad !== p) return;
-      if (!unreachable(error)) return onError(error);
+      if (!unreachable(error)) {
+        recovered('page');  // the server answered
+        return onError(error);
+      }
       const delay = backoff(p.attempt++);
       p.timer = setTimeout(run, delay);
       outage('page', delay, run);
@@ -236,8 +239,12 @@ function renderRoomList(rooms) {
 
 function markOpenRoom() {
   for (const link of $('rooms').querySelectorAll('a')) {
-    if (link.dataset.room === room?.id) link.setAttribute('aria-current', 'page');
-    else link.removeAttribute('aria-current');
+    if (link.dataset.room === room?.id) {
+      link.setAttribute('aria-current', 'page');
+      link.scrollIntoView({ block: 'nearest' });
+    } else {
+      link.removeAttribute('aria-current');
+    }
   }
 }
 

@@ -276,7 +276,9 @@ class BrowserIT {
             // Delete asks; Cancel keeps the post, here and on the server.
             carol.driver.findElement(By.cssSelector("#feed button.delete-post")).click();
             carol.await("the question", () -> carol.driver.findElement(By.cssSelector("#feed .confirm-delete")).isDisplayed());
-            assertEquals("Delete this post? Delete Cancel", carol.driver.findElement(By.cssSelector("#feed .confirm-delete")).getText());
+            assertTrue(carol.driver.findElement(By.cssSelector("#feed .confirm-delete")).getText().startsWith("Delete this post?"));
+            assertEquals(List.of("Delete", "Cancel"), carol.visibleTexts("#feed .confirm-delete button"));
+            assertEquals(List.of(), carol.visibleTexts("#feed button.delete-post"), "the first Delete gives way to the question");
             carol.driver.findElement(By.cssSelector("#feed button.cancel-delete")).click();
             carol.await("the question gone", () -> !carol.driver.findElement(By.cssSelector("#feed .confirm-delete")).isDisplayed());
             carol.driver.navigate().refresh();
