@@ -3,7 +3,7 @@
 // (credentials 'same-origin') and the WebSocket handshake carries it like any same-origin request.
 // All user content goes into the page through textContent, never as markup.
 
-import { decorateAround, placeFor, renderMessage } from './messages.js';
+import { applyChange, decorateAround, placeFor, renderMessage } from './messages.js';
 import { initTimeline, loadFollowing, resetTimeline, showTimeline } from './timeline.js';
 
 const PAGE_SIZE = 50;
@@ -283,7 +283,7 @@ async function loadRoom(r) {
   if (room !== r) return;
   r.loaded = true;
   $('room-title').textContent = roomNames.get(r.id) ?? r.id;
-  latest.forEach(addMessage);
+  latest.forEach((m) => addMessage(m));
   $('load-older').hidden = latest.length < PAGE_SIZE;
   scrollToEnd();
   setConnection('connecting', 'Connecting…');
@@ -329,6 +329,7 @@ function connect(r) {
 function onEvent(event) {
   switch (event.type) {
     case 'message': addMessage(event); break;
+    case 'edit': case 'delete': addMessage(event, true); break;
     case 'join': addNote(`${event.username} joined`); break;
     case 'leave': addNote(`${event.username} left`); break;
     case 'error': notify(`Not sent: ${event.detail || event.code}`, true); break;
@@ -382,7 +383,7 @@ async function loadOlder() {
     if (room !== r) return;
     const list = $('messages');
     const fromBottom = list.scrollHeight - list.scrollTop;
-    older.forEach(addMessage);
+    older.forEach((m) => addMessage(m));
     list.scrollTop = list.scrollHeight - fromBottom;  // keep what the reader was looking at in place
     $('load-older').hidden = older.length < PAGE_SIZE;
   } catch (error) {
@@ -402,12 +403,20 @@ function send(event) {
 
 // ---- Rendering: each seq once, always in seq order --------------------------------------------------
 
-function addMessage(m) {
+/**
+ * Every stored event of the stream (message, edit, delete) counts for since= and before=; a message is
+ * shown, a live edit or delete changes the message it targets.
+ */
+function addMessage(m, live = false) {
   const r = room;
   if (r.seen.has(m.seq)) return;
   r.seen.add(m.seq);
   r.lastSeq = Math.max(r.lastSeq, m.seq);
   r.oldestSeq = r.oldestSeq ? Math.min(r.oldestSeq, m.seq) : m.seq;
+  if (m.type === 'edit' || m.type === 'delete') {
+    if (live) applyChange($('messages'), m);
+    return;
+  }
   insertKeepingScroll(renderMessage(me, m), placeFor($('messages'), m.seq));
 }
 

@@ -1,6 +1,7 @@
 // A room's message list as chat apps show it: strictly in seq order, each message once, the day above
 // the first message of each day, and the author's name and time once per group (consecutive messages
-// of one author within GROUP_MS). User content goes in through textContent only.
+// of one author within GROUP_MS). An edit or a delete changes the message it targets in place.
+// User content goes in through textContent only.
 
 import { el } from './app.js';
 import { followButton } from './timeline.js';
@@ -40,9 +41,29 @@ export function renderMessage(me, m) {
 
   const body = el('div', 'body');
   body.title = sentAt.toLocaleString();
-  body.append(meta, el('p', 'content', m.content));
+  body.append(meta, el('p', 'content'));
   item.append(day, body);
+  showContent(item, m.deleted ? null : m.content, Boolean(m.editedAt));
   return item;
+}
+
+/**
+ * A live edit or delete event applied to the message it targets, where that is shown. (A message
+ * from history already shows its current state, so the events in history are not applied again.)
+ */
+export function applyChange(list, event) {
+  const target = list.querySelector(`.message[data-seq="${Number(event.targetSeq)}"]`);
+  if (!target) return;
+  const deleted = event.type === 'delete' || event.deleted;
+  showContent(target, deleted ? null : event.content, true);
+}
+
+/** The text of a message, marked edited; null: deleted. */
+function showContent(item, content, edited) {
+  const deleted = content === null || content === undefined;
+  item.querySelector('.content').textContent = deleted ? 'This message was deleted.' : content;
+  item.classList.toggle('deleted', deleted);
+  item.classList.toggle('edited', edited && !deleted);
 }
 
 /** Where a message with this seq goes: before the first message with a greater seq (null: at the end). */

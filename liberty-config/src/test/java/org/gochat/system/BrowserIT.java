@@ -30,7 +30,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * their own, register, meet in a room and talk; one loses its connection, misses a message and
  * resumes; the other reloads the page; both log out. Then the layout at a desktop's and a phone's
  * width, a page change while the server cannot be reached, Follow and Unfollow, deleting a post,
- * day separators and grouping. Skipped, never passed, where Chromium is not installed.
+ * day separators and grouping, an edit and a delete shown in place. Skipped, never passed, where Chromium is not installed.
  */
 @ExtendWith(GochatSystem.class)
 class BrowserIT {
@@ -263,6 +263,46 @@ class BrowserIT {
     }
 
     @Test
+    void anEditAndADeleteChangeTheMessageInPlace() {
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        String origin = "http://localhost:" + GochatSystem.server().httpPort;
+        try (Browser alice = new Browser("alice-edits", origin); Browser bob = new Browser("bob-edits", origin)) {
+            alice.register("alice_e" + run);
+            bob.register("bob_e" + run);
+            alice.createRoom("Edits " + run);
+            bob.join("Edits " + run);
+            alice.send("frist");
+            alice.send("second");
+            for (Browser b : List.of(alice, bob)) {
+                b.awaitMessages("frist", "second");
+            }
+            String room = (String) alice.driver.executeScript("return decodeURIComponent(location.hash.slice('#room/'.length));");
+            long first = (Long) alice.driver.executeScript("return Number(document.querySelector('#messages .message').dataset.seq);");
+            String path = "/chat/ws/rooms/" + room + "/messages/" + first;
+
+            // Live: the message changes where it is, marked edited; nothing is added.
+            assertEquals(200, alice.fetchStatus("PATCH", path, "{\"content\":\"first\"}"));
+            for (Browser b : List.of(alice, bob)) {
+                b.awaitMessages("first", "second");
+                assertEquals(1, b.driver.findElements(By.cssSelector("#messages .message.edited")).size());
+            }
+            assertEquals(204, alice.fetchStatus("DELETE", path, null));
+            for (Browser b : List.of(alice, bob)) {
+                b.awaitMessages("This message was deleted.", "second");
+                assertEquals(1, b.driver.findElements(By.cssSelector("#messages .message.deleted")).size());
+            }
+
+            // From history (the message in its current state, then the edit and delete events): the same.
+            bob.driver.navigate().refresh();
+            bob.awaitConnection("open");
+            bob.awaitMessages("This message was deleted.", "second");
+            assertTrue(bob.seqsAscending(), "messages in seq order");
+            bob.send("third");
+            alice.awaitMessages("This message was deleted.", "second", "third");
+        }
+    }
+
+    @Test
     void deletingAPostAsksFirst() {
         String run = Long.toString(System.currentTimeMillis(), 36);
         try (Browser carol = new Browser("carol-posts", "http://localhost:" + GochatSystem.server().httpPort, PHONE_WIDTH)) {
@@ -386,9 +426,16 @@ class BrowserIT {
 
         /** The status of a same-origin request from the page, as another tab of this browser would send it. */
         long fetchStatus(String method, String path) {
+            return fetchStatus(method, path, null);
+        }
+
+        /** The same, with a JSON body (null: none). */
+        long fetchStatus(String method, String path, String json) {
             return (Long) driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
-                    + "fetch(arguments[1], {method: arguments[0], credentials: 'same-origin'}).then(r => done(r.status));",
-                    method, path);
+                    + "const init = {method: arguments[0], credentials: 'same-origin'};"
+                    + "if (arguments[2] !== null) { init.body = arguments[2]; init.headers = {'Content-Type': 'application/json'}; }"
+                    + "fetch(arguments[1], init).then(r => done(r.status));",
+                    method, path, json);
         }
 
         /** The contents of the posts in the timeline, in page order. */
