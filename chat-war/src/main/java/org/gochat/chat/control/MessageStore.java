@@ -443,15 +443,36 @@ public class MessageStore {
 
     /** The events a query of {@link #COLUMNS} finds, in its order. */
     static List<ChatMessage> query(String sql, Object... parameters) {
-        try (Connection c = Database.dataSource().getConnection(); PreparedStatement ps = prepare(c, sql, parameters);
-                ResultSet rs = ps.executeQuery()) {
+        try (Connection c = Database.dataSource().getConnection()) {
+            return query(c, sql, parameters);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read messages", e);
+        }
+    }
+
+    /**
+     * The same, planned for these very parameters every time: a prepared statement run often
+     * otherwise gets PostgreSQL's generic plan, one for any parameters, where the best plan depends
+     * on them (search: a rare word reads its index, a common one reads the room backwards).
+     */
+    static List<ChatMessage> queryPlannedForItsParameters(String sql, Object... parameters) {
+        try {
+            return Sql.inTransaction(c -> {
+                Sql.execute(c, "SET LOCAL plan_cache_mode = force_custom_plan");
+                return query(c, sql, parameters);
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read messages", e);
+        }
+    }
+
+    private static List<ChatMessage> query(Connection c, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement ps = prepare(c, sql, parameters); ResultSet rs = ps.executeQuery()) {
             List<ChatMessage> messages = new ArrayList<>();
             while (rs.next()) {
                 messages.add(row(rs));
             }
             return messages;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read messages", e);
         }
     }
 

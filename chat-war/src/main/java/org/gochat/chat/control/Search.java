@@ -12,9 +12,10 @@ import org.gochat.chat.entity.ChatMessage;
 /**
  * Full-text search over the current text of messages: PostgreSQL's {@code websearch_to_tsquery}
  * (quoted phrases, {@code or}, {@code -word}) in the language-neutral 'simple' configuration,
- * against the GIN index of migration V50, whose expression and predicate each query repeats.
- * Deleted messages have no text and are outside the index; an edited message has its latest text;
- * edit and delete events are never results. Newest first.
+ * against the GIN index of migration V51, whose expression each query repeats. Deleted messages
+ * have no text and so no entry; an edited message has its latest text; edit and delete events are
+ * never results. Newest first. The planner, with that expression's statistics, reads the index
+ * for rare words and the room (by seq) or the messages (by time, V51) backwards for common ones.
  */
 @ApplicationScoped
 public class Search {
@@ -35,7 +36,7 @@ public class Search {
 
     /** Up to {@code limit} messages of the room matching {@code q} with {@code seq < before}, newest first. */
     public List<ChatMessage> inRoom(String roomId, String q, long before, int limit) {
-        return MessageStore.query("SELECT " + MessageStore.COLUMNS + " FROM messages WHERE room_id = ? AND " + MATCHES
+        return MessageStore.queryPlannedForItsParameters("SELECT " + MessageStore.COLUMNS + " FROM messages WHERE room_id = ? AND " + MATCHES
                 + " AND seq < ? ORDER BY seq DESC LIMIT ?", roomId, q, before, limit);
     }
 
@@ -56,9 +57,9 @@ public class Search {
         String sql = "SELECT " + MessageStore.COLUMNS + " FROM messages WHERE room_id IN (" + CALLERS_ROOMS + ") AND "
                 + MATCHES + " AND %s ORDER BY sent_at DESC, room_id DESC, seq DESC LIMIT ?";
         if (before.roomId() == null) {
-            return MessageStore.query(sql.formatted("sent_at < ?"), userId, userId, q, time, limit);
+            return MessageStore.queryPlannedForItsParameters(sql.formatted("sent_at < ?"), userId, userId, q, time, limit);
         }
-        return MessageStore.query(sql.formatted("(sent_at, room_id, seq) < (?, ?, ?)"), userId, userId, q, time,
+        return MessageStore.queryPlannedForItsParameters(sql.formatted("(sent_at, room_id, seq) < (?, ?, ?)"), userId, userId, q, time,
                 before.roomId(), before.seq(), limit);
     }
 }
