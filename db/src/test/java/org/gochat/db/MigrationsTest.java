@@ -59,6 +59,44 @@ class MigrationsTest {
         assertEquals(Migrations.list().size(), recorded().size());
     }
 
+    /**
+     * V40 (rooms with members) on a database with rooms and history: every room stays public and
+     * readable, its creator owns it (while the account exists), the authors of its messages are
+     * members with their read markers at the room's end (nothing old is unread), and the message
+     * counters start from the rows there are.
+     */
+    @Test
+    void roomsWithMembersKeepsEveryExistingRoomPublicWithItsHistory() throws SQLException {
+        List<Migration> all = Migrations.list();
+        Migrations.apply(db, all.stream().filter(m -> m.version() < 40).toList());
+        execute("""
+                INSERT INTO users (username, email, password_hash) VALUES ('ann', 'ann@example.org', 'x'), ('ben', 'ben@example.org', 'x');
+                INSERT INTO rooms (id, name, created_by, last_seq) SELECT 'lobby', 'Lobby', id, 3 FROM users WHERE username = 'ann';
+                INSERT INTO rooms (id, name, created_by, last_seq) VALUES ('orphan', 'Creator gone', NULL, 1), ('quiet', 'Quiet', NULL, 0);
+                INSERT INTO messages (room_id, seq, user_id, username, content, sent_at)
+                SELECT 'lobby', 1, id, 'ann', 'one', '2026-01-01T10:00:00Z' FROM users WHERE username = 'ann';
+                INSERT INTO messages (room_id, seq, user_id, username, content, sent_at)
+                SELECT 'lobby', 2, id, 'ben', 'two', '2026-01-01T10:01:00Z' FROM users WHERE username = 'ben';
+                INSERT INTO messages (room_id, seq, user_id, username, content, sent_at)
+                SELECT 'lobby', 3, id, 'ben', 'three', '2026-01-01T10:02:00Z' FROM users WHERE username = 'ben';
+                INSERT INTO messages (room_id, seq, user_id, username, content, sent_at)
+                VALUES ('orphan', 1, 999, 'gone', 'still here', '2026-01-01T09:00:00Z')""");
+
+        Migrations.apply(db, all);
+
+        assertEquals(List.of("lobby public 3 3 2026-01-01 10:02:00+00", "orphan public 1 1 2026-01-01 09:00:00+00",
+                "quiet public 0 0 null"), rows("""
+                SELECT id || ' ' || visibility || ' ' || last_seq || ' ' || message_count || ' '
+                       || coalesce(to_char(last_message_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || '+00', 'null')
+                  FROM rooms ORDER BY id"""));
+        assertEquals(List.of("lobby 1 1 one", "lobby 2 2 two", "lobby 3 3 three", "orphan 1 1 still here"),
+                rows("SELECT room_id || ' ' || seq || ' ' || message_no || ' ' || content FROM messages ORDER BY room_id, seq"));
+        assertEquals(List.of("lobby ann owner 3 0", "lobby ben member 3 0"), rows("""
+                SELECT m.room_id || ' ' || u.username || ' ' || m.role || ' ' || m.read_seq || ' ' || (r.message_count - m.read_count)
+                  FROM room_members m JOIN users u ON u.id = m.user_id JOIN rooms r ON r.id = m.room_id
+                 ORDER BY m.room_id, u.username"""));
+    }
+
     @Test
     void refusesANewMigrationOlderThanOneApplied() throws SQLException {
         Migrations.apply(db, List.of(ONE, TEN));
@@ -136,6 +174,16 @@ class MigrationsTest {
     private static List<String> recorded() throws SQLException {
         try (Connection c = db.getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT version || ' ' || checksum FROM schema_migrations ORDER BY version")) {
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+            return rows;
+        }
+    }
+
+    private static List<String> rows(String sql) throws SQLException {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             List<String> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(rs.getString(1));
