@@ -107,6 +107,19 @@ final class Chat {
         return r.jsonArray().stream().map(jakarta.json.JsonValue::asJsonObject).toList();
     }
 
+    static Http.Response call(String method, String path, User user, String body) {
+        return call(GochatSystem.server(), method, path, user, body);
+    }
+
+    /** Creates a room of this visibility (public or private) with a fresh id; returns the id. */
+    static String createRoom(LibertyServer server, User user, String visibility) {
+        String id = "r-" + UUID.randomUUID();
+        Http.Response r = post(server, "/chat/ws/createRoom", user,
+                "{\"id\":\"" + id + "\",\"name\":\"Room " + id + "\",\"visibility\":\"" + visibility + "\"}");
+        assertEquals(201, r.status(), r.body());
+        return id;
+    }
+
     /** Creates a room with a fresh id; returns the id. */
     static String createRoom(User user) {
         return createRoom(GochatSystem.server(), user);

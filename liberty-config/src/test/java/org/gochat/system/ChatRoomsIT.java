@@ -47,7 +47,8 @@ class ChatRoomsIT {
 
         assertEquals(201, r.status(), r.body());
         JsonObject room = r.json();
-        assertEquals(Set.of("id", "name", "createdBy", "createdAt"), room.keySet());
+        assertEquals(Set.of("id", "name", "visibility", "createdBy", "createdAt"), room.keySet());
+        assertEquals("public", room.getString("visibility"), "public unless asked otherwise");
         assertEquals(id, room.getString("id"));
         assertEquals("Lobby", room.getString("name"));
         assertEquals(alice.id(), room.getJsonNumber("createdBy").longValueExact());
@@ -118,7 +119,7 @@ class ChatRoomsIT {
         assertEquals(List.of(prefix + "a", prefix + "b"), ids(Chat.get("/chat/ws/getRooms?limit=2&after=" + prefix, u)));
         assertEquals(prefix + "c", ids(Chat.get("/chat/ws/getRooms?limit=2&after=" + prefix + "b", u)).get(0));
         JsonObject room = Chat.get("/chat/ws/getRooms?limit=1&after=" + prefix, u).jsonArray().getJsonObject(0);
-        assertEquals(Set.of("id", "name", "clients"), room.keySet());
+        assertEquals(Set.of("id", "name", "visibility", "clients"), room.keySet());
         assertEquals("a", room.getString("name"));
 
         List<String> all = ids(Chat.get("/chat/ws/getRooms", u));

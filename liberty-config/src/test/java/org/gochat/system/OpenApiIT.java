@@ -140,6 +140,9 @@ class OpenApiIT {
             "GET, /chat/ws/getRooms, after",
             "GET, /chat/ws/rooms/{roomId}/messages, before",
             "GET, /chat/ws/rooms/{roomId}/messages, limit",
+            "GET, /chat/ws/rooms/{roomId}/members, limit",
+            "GET, /chat/ws/rooms/{roomId}/members, after",
+            "GET, /chat/ws/inbox, limit",
             "POST, /auth/register, username",
             "POST, /auth/register, email",
             "POST, /auth/register, password",
@@ -327,7 +330,14 @@ class OpenApiIT {
             "GET, /chat/ws/getRooms, yes",
             "GET, /chat/ws/getClients/{roomId}, yes",
             "GET, /chat/ws/joinRoom/{roomId}, yes",
-            "GET, /chat/ws/rooms/{roomId}/messages, yes"})
+            "GET, /chat/ws/rooms/{roomId}/messages, yes",
+            "POST, /chat/ws/direct/{userId}, yes",
+            "GET, /chat/ws/rooms/{roomId}/members, yes",
+            "PUT, /chat/ws/rooms/{roomId}/members/{userId}, yes",
+            "DELETE, /chat/ws/rooms/{roomId}/members/{userId}, yes",
+            "DELETE, /chat/ws/rooms/{roomId}, yes",
+            "PUT, /chat/ws/rooms/{roomId}/read, yes",
+            "GET, /chat/ws/inbox, yes"})
     void theRouteIsDocumented(String method, String path, String auth) {
         JsonObject paths = document.getJsonObject("paths");
         JsonObject item = paths.getJsonObject(path);

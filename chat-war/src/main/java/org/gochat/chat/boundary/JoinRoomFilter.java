@@ -13,7 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.gochat.chat.control.Rooms;
+import org.gochat.chat.control.Memberships;
 import org.gochat.chat.control.UserLimits;
 import org.gochat.web.Authentication;
 import org.gochat.web.Caller;
@@ -23,9 +23,11 @@ import org.gochat.web.ProblemException;
 /**
  * The rules of the WebSocket handshake, applied before the upgrade so that a refusal is a plain
  * HTTP answer (problem+json): no valid token 401, a foreign {@code Origin} 403, an unknown room
- * 404, a bad {@code since} 400, a request that passes these but asks for no upgrade 426 (the
- * container would answer it with a bare 404), and a user with all their connections open 429 (see
- * {@link UserLimits}).
+ * 404 (and a private or direct room the caller is not a member of: the same 404), a user banned
+ * from the room 403, a bad {@code since} 400, a request that passes these but asks for no upgrade
+ * 426 (the container would answer it with a bare 404), and a user with all their connections open
+ * 429 (see {@link UserLimits}). A handshake that passes the room's rules makes the caller a member
+ * of a public room (see {@link Memberships#enter}).
  * The token is checked by {@link Authentication}, the same check as every route's
  * ({@code AuthenticationFilter}); the verified {@link Caller} travels to the endpoint as the
  * request's principal (see {@link ChatEndpoint.Handshake}).
@@ -37,7 +39,7 @@ public class JoinRoomFilter extends HttpFilter {
     private static final String PREFIX = "/ws/joinRoom/";
 
     @Inject
-    Rooms rooms;
+    Memberships memberships;
 
     @Inject
     UserLimits limits;
@@ -52,13 +54,15 @@ public class JoinRoomFilter extends HttpFilter {
                 throw ProblemException.forbidden("WebSockets from this origin are not allowed.");
             }
             String roomId = request.getRequestURI().substring(request.getContextPath().length() + PREFIX.length());
-            if (!RoomsResource.ROOM_ID.matcher(roomId).matches() || rooms.find(roomId).isEmpty()) {
-                throw ProblemException.notFound("No room " + roomId + ".");
+            if (!RoomsResource.ROOM_ID.matcher(roomId).matches()) {
+                throw Memberships.notFound(roomId);
             }
+            refuse(memberships.enter(roomId, caller, false), roomId);
             ChatEndpoint.since(request.getParameter("since"));
             if (!asksForWebSocket(request)) {
                 throw ProblemException.upgradeRequired("Join a room with a WebSocket handshake (Upgrade: websocket).");
             }
+            refuse(memberships.enter(roomId, caller, true), roomId);
             limits.openConnection(caller.id()).ifPresent(seconds -> {
                 throw ProblemException.tooManyRequests("You have as many chat connections open as one user may.", seconds);
             });
@@ -77,6 +81,16 @@ public class JoinRoomFilter extends HttpFilter {
             // Upgraded, the connection is the endpoint's, which gives it back when it closes.
             if (response.getStatus() != HttpServletResponse.SC_SWITCHING_PROTOCOLS) {
                 limits.connectionClosed(caller.id());
+            }
+        }
+    }
+
+    private static void refuse(Memberships.Entry entry, String roomId) {
+        switch (entry) {
+            case NOT_FOUND -> throw Memberships.notFound(roomId);
+            case BANNED -> throw ProblemException.forbidden("You are banned from this room.");
+            case ALLOWED -> {
+                // on
             }
         }
     }

@@ -36,6 +36,14 @@ public class ChatMetrics {
     private Counter edited;
     private Counter deleted;
     private Counter typing;
+    private Counter membersAdded;
+    private Counter membersRemoved;
+    private Counter membersBanned;
+    private Counter rolesChanged;
+    private Counter roomsDeleted;
+    private Counter directRoomsCreated;
+    private Counter readMarkersMoved;
+    private Counter removedClosed;
 
     @PostConstruct
     void register() {
@@ -52,6 +60,15 @@ public class ChatMetrics {
         edited = counter("gochat.messages.edited", "Edits of chat messages stored");
         deleted = counter("gochat.messages.deleted", "Deletions of chat messages stored");
         typing = counter("gochat.ws.typing", "Typing indicators forwarded to the room (after the per-user throttle)");
+        membersAdded = counter("gochat.members.added", "Members added to rooms (by the owner or a moderator, or joining)");
+        membersRemoved = counter("gochat.members.removed", "Members removed from rooms, or who left");
+        membersBanned = counter("gochat.members.banned", "Users banned from public rooms");
+        rolesChanged = counter("gochat.members.rolesChanged", "Roles of members changed by a room's owner");
+        roomsDeleted = counter("gochat.rooms.deleted", "Rooms deleted by their owner");
+        directRoomsCreated = counter("gochat.rooms.directCreated", "Direct rooms created");
+        readMarkersMoved = counter("gochat.members.readMarkersMoved", "Read markers moved by PUT .../read");
+        removedClosed = counter("gochat.ws.removedClosed",
+                "Connections of this server closed with 4403 (member removed or banned) or 4404 (room deleted)");
     }
 
     /** Creates this bean, and so registers the counters, when the application starts. */
@@ -104,6 +121,38 @@ public class ChatMetrics {
 
     Counter typing() {
         return typing;
+    }
+
+    Counter membersAdded() {
+        return membersAdded;
+    }
+
+    Counter membersRemoved() {
+        return membersRemoved;
+    }
+
+    Counter membersBanned() {
+        return membersBanned;
+    }
+
+    Counter rolesChanged() {
+        return rolesChanged;
+    }
+
+    Counter roomsDeleted() {
+        return roomsDeleted;
+    }
+
+    Counter directRoomsCreated() {
+        return directRoomsCreated;
+    }
+
+    Counter readMarkersMoved() {
+        return readMarkersMoved;
+    }
+
+    Counter removedClosed() {
+        return removedClosed;
     }
 
     private Counter counter(String name, String description) {

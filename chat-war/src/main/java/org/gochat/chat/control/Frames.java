@@ -14,6 +14,7 @@ import jakarta.json.bind.JsonbBuilder;
 
 import org.gochat.chat.entity.ChatError;
 import org.gochat.chat.entity.ChatMessage;
+import org.gochat.chat.entity.MemberEvent;
 import org.gochat.web.Text;
 
 /** The WebSocket frames: what clients send, read and checked here, and the JSON the server sends. */
@@ -62,6 +63,11 @@ public final class Frames {
         return Binding.JSONB.toJson(frame);
     }
 
+    /** The JSON text of a value of this generic type (a list of records with their own serializers, say). */
+    public static String encode(Object value, java.lang.reflect.Type type) {
+        return Binding.JSONB.toJson(value, type);
+    }
+
     /** Created on first use: message frames, the hot path, never need it. */
     private static final class Binding {
         static final Jsonb JSONB = JsonbBuilder.create();
@@ -102,6 +108,14 @@ public final class Frames {
             b.append(",\"deleted\":").append(m.deleted());
         }
         return b.append('}').toString();
+    }
+
+    /**
+     * The {@code member} frame of a change of a room's membership ({@code action}: added, removed,
+     * banned, role); this class is the only place that writes it.
+     */
+    public static String member(String roomId, long userId, String username, String role, String action) {
+        return encode(new MemberEvent("member", roomId, userId, username, role, action));
     }
 
     /** A {@code message} frame from its head (room and seq) and its tail, which {@link #messageTail} wrote. */

@@ -21,14 +21,18 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.CloseReason.CloseCode;
 import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.Session;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.gochat.chat.entity.ChatError;
 import org.gochat.chat.entity.ChatMessage;
+import org.gochat.chat.entity.RoomChange;
 import org.gochat.db.Bus;
 import org.gochat.db.Database;
 import org.gochat.web.Caller;
@@ -43,7 +47,9 @@ import org.gochat.web.Revocations;
  * seqs (a missed notification) is filled from the table before anything later is delivered.
  * <p>
  * It also supervises this node's connections: joining and leaving, the sweep (send timeouts, expired
- * tokens), pings, revocations, the orderly stop. Each {@link Member} is given what it needs when it
+ * tokens), pings, revocations, membership changes (a removed or banned member's connections to
+ * the room close with 4403, a deleted room's with 4404, at once on the bus thread, so that nothing
+ * the room stores after that change's commit reaches them), the orderly stop. Each {@link Member} is given what it needs when it
  * is made (its {@link SendPool}, the store its replays read, its counters) and never calls back here.
  */
 @ApplicationScoped
@@ -65,6 +71,10 @@ public class Hub {
 
     private static final Logger LOG = Logger.getLogger(Hub.class.getName());
     private static final int CATCH_UP_PAGE = 500;
+    /** Removed from the room or banned. */
+    static final CloseCode REMOVED = CloseReason.CloseCodes.getCloseCode(4403);
+    /** The room was deleted. */
+    static final CloseCode ROOM_DELETED = CloseReason.CloseCodes.getCloseCode(4404);
 
     @Resource(lookup = "concurrent/chat")
     ManagedExecutorService executor;
@@ -89,6 +99,13 @@ public class Hub {
 
     @Inject
     SendPool sendPool;
+
+    @Inject
+    Memberships memberships;
+
+    /** Every node fires these as the bus brings the changes (see {@link RoomChange}). */
+    @Inject
+    Event<RoomChange> roomChanges;
 
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     /** Every connection of this node, for the periodic sweep and for revocations. */
@@ -145,6 +162,8 @@ public class Hub {
                         catchUpEveryRoom();
                     }
                 }, Bus.Subscriber.class)),
+                Bus.subscribe(MemberNotice.CHANNEL, contextService.createContextualProxy(
+                        (Bus.Subscriber) payload -> onMemberNotice(MemberNotice.parse(payload)), Bus.Subscriber.class)),
                 Bus.subscribe(Presence.CHANNEL, contextService.createContextualProxy(
                         (Bus.Subscriber) payload -> onAnnouncement(Presence.Announcement.parse(payload)),
                         Bus.Subscriber.class)),
@@ -153,12 +172,12 @@ public class Hub {
                 Revocations.listen(contextService.createContextualProxy(new Revocations.Listener() {
                     @Override
                     public void tokenRevoked(String jti) {
-                        closeWhere(m -> jti.equals(m.caller().tokenId()), "The token was revoked.");
+                        closeWhere(m -> jti.equals(m.caller().tokenId()), CloseCodes.VIOLATED_POLICY, "The token was revoked.");
                     }
 
                     @Override
                     public void userDeleted(long userId) {
-                        closeWhere(m -> m.caller().id() == userId, "The account was deleted.");
+                        closeWhere(m -> m.caller().id() == userId, CloseCodes.VIOLATED_POLICY, "The account was deleted.");
                     }
                 }, Revocations.Listener.class)));
         terminationSignals = new TerminationSignals(this::stopOrderly);
@@ -254,8 +273,13 @@ public class Hub {
             m.close(CloseCodes.GOING_AWAY, "The server is stopping.");
         }
         // Where this connection starts, read before it can send anything: the register task runs later,
-        // and a first member's own first message may be stored by then.
-        long position = store.lastSeq(roomId);
+        // and a first member's own first message may be stored by then. Read after the connection is
+        // listed: a removal committed before this read is seen here, one committed after it closes the
+        // connection from the bus.
+        long position = memberships.position(roomId, caller.id());
+        if (position == -2) {
+            m.close(REMOVED, "Not a member of the room.");
+        }
         Room room = rooms.computeIfAbsent(roomId, id -> new Room(id, executor));
         room.loop.offer(() -> register(room, m, since, position));
         return m;
@@ -441,9 +465,49 @@ public class Hub {
         m.event(Frames.encode(new ChatError(code, detail)));
     }
 
-    /** Closes with 1008 the connections of a revoked token or a deleted account. */
-    private void closeWhere(Predicate<Member> which, String reason) {
-        connections.stream().filter(which).forEach(m -> m.close(CloseCodes.VIOLATED_POLICY, reason));
+    /** Closes these connections with this code: 1008 for a revoked token or a deleted account, 4403, 4404. */
+    private int closeWhere(Predicate<Member> which, CloseCode code, String reason) {
+        int closed = 0;
+        for (Member m : connections) {
+            if (which.test(m) && m.close(code, reason)) {
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    /**
+     * On the bus thread, in commit order with the rooms' messages: a membership change. Connections
+     * that must go are closed here, before any later notification is handed to a room's loop, so
+     * they receive nothing the room stores after the change's commit; the {@code member} frame goes
+     * to the room's members through its loop; then the change is fired for other observers.
+     */
+    private void onMemberNotice(MemberNotice n) {
+        int closed = 0;
+        switch (n.action()) {
+            case RoomChange.REMOVED, RoomChange.BANNED -> closed = closeWhere(
+                    m -> m.caller().id() == n.userId() && m.roomId().equals(n.roomId()), REMOVED,
+                    n.action().equals(RoomChange.BANNED) ? "Banned from the room." : "Removed from the room.");
+            case RoomChange.DELETED -> {
+                closed = closeWhere(m -> m.roomId().equals(n.roomId()), ROOM_DELETED, "The room was deleted.");
+                rooms.remove(n.roomId()); // a room created again with this id starts afresh, from seq 1
+            }
+            default -> {
+                // added, role, read: nobody leaves
+            }
+        }
+        if (closed > 0) {
+            metrics.removedClosed().inc(closed);
+        }
+        Room room = rooms.get(n.roomId());
+        if (n.frame() != null && room != null) {
+            room.loop.offer(() -> room.members.forEach(m -> m.event(n.frame())));
+        }
+        try {
+            roomChanges.fire(n.change());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "An observer of room changes failed", e);
+        }
     }
 
     private void sweep() {

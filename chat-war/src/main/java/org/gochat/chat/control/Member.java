@@ -233,6 +233,9 @@ public final class Member {
         int messages = 0;
         try {
             for (Object item : batch) {
+                if (closing.get()) {
+                    break; // closed meanwhile (removed from the room, say): nothing more reaches it
+                }
                 sendingSince = System.nanoTime();
                 if (item instanceof String frame) {
                     remote.sendText(frame);
@@ -266,6 +269,9 @@ public final class Member {
         while (after < replay.upTo()) {
             List<ChatMessage> page = services.store().after(roomId, after, replay.upTo(), REPLAY_PAGE);
             for (ChatMessage m : page) {
+                if (closing.get()) {
+                    return sent;
+                }
                 sendingSince = System.nanoTime();
                 remote.sendText(Frames.stored(m));
                 after = m.seq();

@@ -107,16 +107,42 @@ public class MessageStore {
             SELECT room.seq, pg_notify(?, %s) FROM room""".formatted(Notice.payloadSql("room.seq"));
     private static final int MAX_BATCH = 500;
     private static final int MAX_WAITING_PER_ROOM = 20_000;
-    /** The statement of {@link #storeBatch}; the notice's payload is {@link Notice}'s to write. */
+    /**
+     * The statement of {@link #storeBatch}, run after the room's row is locked (see {@link Memberships}:
+     * it then sees every membership change committed before it). It takes the drafts whose author is
+     * a member of the room, gives them the room's next seqs and next message numbers, inserts them,
+     * moves each author's read marker past their own messages, and queues the notice (with the
+     * frames' tails only when every draft was taken: the tails were written for all of them).
+     * <p>
+     * The one place that counts messages: {@code rooms.message_count} and {@code messages.message_no}
+     * advance here, for {@code message} events only. Other events of a room's stream (edits, deletes)
+     * take a seq (advance {@code last_seq}) but never a message number and never change
+     * {@code message_count}, so unread counts ({@code message_count - read_count}) count messages only.
+     */
     private static final String STORE_BATCH = """
-            WITH room AS (
-                UPDATE rooms SET last_seq = last_seq + ? WHERE id = ? RETURNING last_seq - ? + 1 AS first),
+            WITH drafts AS (
+                SELECT d.*, row_number() OVER (ORDER BY d.i) AS k
+                  FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[]::timestamptz[])
+                       WITH ORDINALITY AS d (user_id, username, content, client_msg_id, sent_at, i)
+                 WHERE EXISTS (SELECT 1 FROM room_members rm WHERE rm.room_id = ? AND rm.user_id = d.user_id)),
+            counted AS (SELECT count(*) AS n, max(sent_at) AS latest FROM drafts),
+            room AS (
+                UPDATE rooms r SET last_seq = r.last_seq + counted.n, message_count = r.message_count + counted.n,
+                       last_message_at = greatest(r.last_message_at, counted.latest)
+                  FROM counted WHERE r.id = ? AND counted.n > 0
+                RETURNING r.last_seq - counted.n + 1 AS first, r.message_count - counted.n + 1 AS first_no, counted.n),
             stored AS (
-                INSERT INTO messages (room_id, seq, user_id, username, content, client_msg_id, sent_at)
-                SELECT ?, room.first + m.i - 1, m.user_id, m.username, m.content, m.client_msg_id, m.sent_at
-                  FROM room, unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[]::timestamptz[])
-                       WITH ORDINALITY AS m (user_id, username, content, client_msg_id, sent_at, i))
-            SELECT pg_notify(?, %s) FROM room""".formatted(Notice.payloadSql("room.first"));
+                INSERT INTO messages (room_id, seq, message_no, user_id, username, content, client_msg_id, sent_at)
+                SELECT ?, room.first + d.k - 1, room.first_no + d.k - 1, d.user_id, d.username, d.content, d.client_msg_id, d.sent_at
+                  FROM room, drafts d
+                RETURNING user_id, seq, message_no),
+            marked AS (
+                UPDATE room_members rm SET read_seq = greatest(rm.read_seq, own.seq), read_count = greatest(rm.read_count, own.no)
+                  FROM (SELECT user_id, max(seq) AS seq, max(message_no) AS no FROM stored GROUP BY user_id) own
+                 WHERE rm.room_id = ? AND rm.user_id = own.user_id)
+            SELECT (SELECT array_agg(i) FROM drafts),
+                   (SELECT pg_notify(?, %s) FROM room)""".formatted(
+            Notice.payloadSql("room.first", "room.n", "CASE WHEN room.n = ? THEN ?::text ELSE '' END"));
 
     @Resource(lookup = "concurrent/chat")
     ManagedExecutorService executor;
@@ -277,9 +303,12 @@ public class MessageStore {
     }
 
     /**
-     * Stores a batch in one statement, so one round trip: it advances the room's last_seq by the
-     * batch size (the row lock orders concurrent writers, on any node), inserts the rows with the
-     * seqs so taken, and queues the notice, which PostgreSQL sends when the statement commits.
+     * Stores a batch in one transaction of two statements: it locks the room's row (so the batch
+     * takes its turn with membership changes and with the room's other writers, on any node), then
+     * takes the seqs, inserts the rows and queues the notice, which PostgreSQL sends when the
+     * transaction commits. Drafts whose author is no longer a member (removed, banned, or the room
+     * deleted) are dropped without an answer: their connections are being closed with 4403 or 4404,
+     * and they receive nothing after that change's commit.
      */
     private static void storeBatch(String roomId, List<Draft> batch, String noticeBody) throws SQLException {
         int n = batch.size();
@@ -296,28 +325,28 @@ public class MessageStore {
             clientMsgIds[i] = d.clientMsgId();
             sentAts[i] = d.sentAt().toString();
         }
-        try (Connection c = Database.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement(STORE_BATCH)) {
-            c.setAutoCommit(true);
-            ps.setInt(1, n);
-            ps.setString(2, roomId);
-            ps.setInt(3, n);
-            ps.setString(4, roomId);
-            ps.setArray(5, c.createArrayOf("bigint", userIds));
-            ps.setArray(6, c.createArrayOf("text", usernames));
-            ps.setArray(7, c.createArrayOf("text", contents));
-            ps.setArray(8, c.createArrayOf("text", clientMsgIds));
-            ps.setArray(9, c.createArrayOf("text", sentAts));
-            ps.setString(10, Notice.CHANNEL);
-            ps.setString(11, roomId);
-            ps.setInt(12, n);
-            ps.setString(13, noticeBody);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new SQLException("room " + roomId + " no longer exists");
-                }
+        Sql.inTransaction(c -> {
+            if (!Memberships.lock(c, roomId)) {
+                return null; // deleted: its connections are closed with 4404
             }
-        }
+            try (PreparedStatement ps = c.prepareStatement(STORE_BATCH)) {
+                ps.setArray(1, c.createArrayOf("bigint", userIds));
+                ps.setArray(2, c.createArrayOf("text", usernames));
+                ps.setArray(3, c.createArrayOf("text", contents));
+                ps.setArray(4, c.createArrayOf("text", clientMsgIds));
+                ps.setArray(5, c.createArrayOf("text", sentAts));
+                ps.setString(6, roomId);
+                ps.setString(7, roomId);
+                ps.setString(8, roomId);
+                ps.setString(9, roomId);
+                ps.setString(10, Notice.CHANNEL);
+                ps.setString(11, roomId);
+                ps.setInt(12, n);
+                ps.setString(13, noticeBody);
+                ps.executeQuery().close();
+            }
+            return null;
+        });
     }
 
     /**
@@ -384,14 +413,11 @@ public class MessageStore {
     }
 
     /**
-     * Whether this user may delete the room's messages written by others: the room's owner (its
-     * creator) for now; moderators too once rooms have roles. The one place that decides it.
+     * Whether this user may delete the room's messages written by others: the room's owner and its
+     * moderators ({@link Memberships#role}'s rule, read in this transaction).
      */
     private static boolean mayDeleteOthers(Connection c, String roomId, long userId) throws SQLException {
-        try (PreparedStatement ps = prepare(c, "SELECT 1 FROM rooms WHERE id = ? AND created_by = ?", roomId, userId);
-                ResultSet rs = ps.executeQuery()) {
-            return rs.next();
-        }
+        return Memberships.access(c, roomId, userId).filter(Memberships.Access::moderates).isPresent();
     }
 
     private static void storeEvent(Connection c, Change change) throws SQLException {
@@ -416,19 +442,6 @@ public class MessageStore {
         }
     }
 
-    /** The seq of the room's newest stored message (0 when none), or -1 when there is no such room. */
-    public long lastSeq(String roomId) {
-        try (Connection c = Database.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT last_seq FROM rooms WHERE id = ?")) {
-            ps.setString(1, roomId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : -1;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read room " + roomId, e);
-        }
-    }
-
     /** Up to {@code limit} events with {@code after < seq <= upTo}, ascending, messages in their current state. */
     public List<ChatMessage> after(String roomId, long after, long upTo, int limit) {
         return query("SELECT " + COLUMNS + " FROM messages WHERE room_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
@@ -437,7 +450,16 @@ public class MessageStore {
 
     /** The newest {@code limit} events with {@code seq < before}, ascending, messages in their current state. */
     public List<ChatMessage> before(String roomId, long before, int limit) {
-        return query("SELECT * FROM (SELECT " + COLUMNS + " FROM messages WHERE room_id = ? AND seq < ?"
+        try (Connection c = Database.dataSource().getConnection()) {
+            return before(c, roomId, before, limit);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read messages", e);
+        }
+    }
+
+    /** The same, read in {@code c}'s transaction (where the caller's right to read it was decided). */
+    static List<ChatMessage> before(Connection c, String roomId, long before, int limit) throws SQLException {
+        return query(c, "SELECT * FROM (SELECT " + COLUMNS + " FROM messages WHERE room_id = ? AND seq < ?"
                 + " ORDER BY seq DESC LIMIT ?) newest ORDER BY seq", roomId, before, limit);
     }
 
@@ -492,10 +514,16 @@ public class MessageStore {
 
     /** One row of {@link #COLUMNS}. */
     private static ChatMessage row(ResultSet rs) throws SQLException {
-        OffsetDateTime editedAt = rs.getObject(10, OffsetDateTime.class);
-        return new ChatMessage(rs.getString(3), rs.getString(1), rs.getLong(2), rs.getObject(4, Long.class),
-                rs.getLong(5), rs.getString(6), rs.getString(7), rs.getObject(8, OffsetDateTime.class).toInstant(),
-                rs.getString(9), editedAt == null ? null : editedAt.toInstant(), rs.getBoolean(11) ? Boolean.TRUE : null);
+        return row(rs, 1);
+    }
+
+    /** The columns of {@link #COLUMNS}, from column {@code first} of the row on. */
+    static ChatMessage row(ResultSet rs, int first) throws SQLException {
+        int o = first - 1;
+        OffsetDateTime editedAt = rs.getObject(o + 10, OffsetDateTime.class);
+        return new ChatMessage(rs.getString(o + 3), rs.getString(o + 1), rs.getLong(o + 2), rs.getObject(o + 4, Long.class),
+                rs.getLong(o + 5), rs.getString(o + 6), rs.getString(o + 7), rs.getObject(o + 8, OffsetDateTime.class).toInstant(),
+                rs.getString(o + 9), editedAt == null ? null : editedAt.toInstant(), rs.getBoolean(o + 11) ? Boolean.TRUE : null);
     }
 
     /** The time a message is taken as sent: now, in UTC, to the millisecond (as stored and as delivered). */

@@ -37,10 +37,18 @@ record Notice(String roomId, long first, long last, List<String> tails) {
 
     /**
      * The payload as an SQL expression of the batch's first seq ({@code first}, an SQL expression
-     * too), with three parameters: the room id, the number of messages, and the {@link #body}.
+     * too), with three parameters: the room id, the number of events, and the {@link #body}.
      */
     static String payloadSql(String first) {
-        return "?::text || ' ' || " + first + " || ' ' || (" + first + " + ? - 1) || ?::text";
+        return payloadSql(first, "?", "?::text");
+    }
+
+    /**
+     * The payload as an SQL expression of the batch's first seq, its number of messages and its
+     * {@link #body} (SQL expressions too), with one parameter before them: the room id.
+     */
+    static String payloadSql(String first, String count, String body) {
+        return "?::text || ' ' || " + first + " || ' ' || (" + first + " + " + count + " - 1) || " + body;
     }
 
     /** The payload after the head line for these tails: one line each. */

@@ -24,15 +24,8 @@ public class Search {
             kind = 'message' AND NOT deleted
                AND to_tsvector('simple', content) @@ websearch_to_tsquery('simple', ?)""";
 
-    /**
-     * The rooms a user's search across rooms covers: the rooms they created or have written in,
-     * until rooms have members (then: the rooms they are a member of). One parameter, the user id,
-     * twice.
-     */
-    private static final String CALLERS_ROOMS = """
-            SELECT id FROM rooms WHERE created_by = ?
-             UNION
-            SELECT DISTINCT room_id FROM messages WHERE user_id = ? AND kind = 'message'""";
+    /** The rooms a user's search across rooms covers: the rooms they are a member of. One parameter, the user id. */
+    private static final String CALLERS_ROOMS = "SELECT room_id FROM room_members WHERE user_id = ?";
 
     /** Up to {@code limit} messages of the room matching {@code q} with {@code seq < before}, newest first. */
     public List<ChatMessage> inRoom(String roomId, String q, long before, int limit) {
@@ -57,9 +50,9 @@ public class Search {
         String sql = "SELECT " + MessageStore.COLUMNS + " FROM messages WHERE room_id IN (" + CALLERS_ROOMS + ") AND "
                 + MATCHES + " AND %s ORDER BY sent_at DESC, room_id DESC, seq DESC LIMIT ?";
         if (before.roomId() == null) {
-            return MessageStore.queryPlannedForItsParameters(sql.formatted("sent_at < ?"), userId, userId, q, time, limit);
+            return MessageStore.queryPlannedForItsParameters(sql.formatted("sent_at < ?"), userId, q, time, limit);
         }
-        return MessageStore.queryPlannedForItsParameters(sql.formatted("(sent_at, room_id, seq) < (?, ?, ?)"), userId, userId, q, time,
+        return MessageStore.queryPlannedForItsParameters(sql.formatted("(sent_at, room_id, seq) < (?, ?, ?)"), userId, q, time,
                 before.roomId(), before.seq(), limit);
     }
 }

@@ -29,6 +29,9 @@ public class Room {
     @Column(name = "last_seq", nullable = false)
     private long lastSeq;
 
+    @Column(nullable = false, length = 8)
+    private String visibility = "public";
+
     protected Room() {
     }
 
@@ -53,6 +56,11 @@ public class Room {
 
     public Instant getCreatedAt() {
         return createdAt.toInstant();
+    }
+
+    /** public, private or direct. */
+    public String getVisibility() {
+        return visibility;
     }
 
     public long getLastSeq() {

@@ -1,5 +1,8 @@
 package org.gochat.chat.entity;
 
-/** A room as {@code GET /chat/ws/getRooms} lists it: {@code clients} counts the users connected now, on every node. */
-public record RoomSummary(String id, String name, long clients) {
+/**
+ * A room as {@code GET /chat/ws/getRooms} lists it: {@code clients} counts the users connected now, on every node;
+ * {@code visibility} is public, private or direct.
+ */
+public record RoomSummary(String id, String name, String visibility, long clients) {
 }
