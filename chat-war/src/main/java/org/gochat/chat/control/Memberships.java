@@ -219,27 +219,24 @@ public class Memberships {
         return read(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT r.id, r.name, r.visibility, r.created_by, r.created_at, t.role, r.last_seq, t.read_seq,
-                           r.message_count - t.read_count,
-                           lm.seq, lm.user_id, lm.username, lm.content, lm.sent_at, lm.client_msg_id
+                           r.message_count - t.read_count, lm.*
                       FROM (SELECT m.room_id, m.role, m.read_seq, m.read_count, r.last_message_at
                               FROM room_members m JOIN rooms r ON r.id = m.room_id
                              WHERE m.user_id = ?
                              ORDER BY r.last_message_at DESC NULLS LAST, m.room_id LIMIT ?) t
                       JOIN rooms r ON r.id = t.room_id
                       LEFT JOIN LATERAL (
-                           SELECT x.seq, x.user_id, x.username, x.content, x.sent_at, x.client_msg_id FROM messages x
+                           SELECT %s FROM messages x
                             WHERE x.room_id = r.id AND x.message_no IS NOT NULL ORDER BY x.seq DESC LIMIT 1
                            ) lm ON r.message_count > 0
-                     ORDER BY t.last_message_at DESC NULLS LAST, t.room_id""")) {
+                     ORDER BY t.last_message_at DESC NULLS LAST, t.room_id""".formatted(MessageStore.COLUMNS))) {
                 ps.setLong(1, userId);
                 ps.setInt(2, limit);
                 List<InboxEntry> entries = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        String roomId = rs.getString(1);
-                        ChatMessage last = rs.getObject(10) == null ? null
-                                : new ChatMessage(roomId, rs.getLong(10), rs.getLong(11), rs.getString(12), rs.getString(13),
-                                        rs.getObject(14, OffsetDateTime.class).toInstant(), rs.getString(15));
+                        // The newest message in its current state (edited, or deleted without its text).
+                        ChatMessage last = rs.getObject(10) == null ? null : MessageStore.row(rs, 10);
                         entries.add(new InboxEntry(room(rs), rs.getString(6), rs.getLong(7), rs.getLong(8),
                                 Math.max(0, rs.getLong(9)), last));
                     }
