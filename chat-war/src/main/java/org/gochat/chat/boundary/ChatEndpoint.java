@@ -1,6 +1,7 @@
 package org.gochat.chat.boundary;
 
 import java.nio.ByteBuffer;
+import java.security.Principal;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
@@ -41,6 +42,7 @@ public class ChatEndpoint extends Endpoint {
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
     private static final String CALLER = Caller.class.getName();
+    private static final String POSITION = Joining.class.getName() + ".position";
 
     /** Deploys this endpoint, and the annotated ones the container found (none in the service itself). */
     public static class Deployment implements ServerApplicationConfig {
@@ -56,12 +58,25 @@ public class ChatEndpoint extends Endpoint {
         }
     }
 
-    /** Copies the caller that the filter verified into the connection's properties; makes endpoints with the hub. */
+    /**
+     * What the filter hands over as the request's principal: the caller it verified, and the room's
+     * last seq when it let the handshake through (the connection's position: it receives every
+     * message stored after it, however long the server takes to open the connection).
+     */
+    record Joining(Caller caller, long position) implements Principal {
+        @Override
+        public String getName() {
+            return caller.getName();
+        }
+    }
+
+    /** Copies the caller and position that the filter gave into the connection's properties; makes endpoints with the hub. */
     static class Handshake extends ServerEndpointConfig.Configurator {
         @Override
         public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
-            if (request.getUserPrincipal() instanceof Caller caller) {
-                config.getUserProperties().put(CALLER, caller);
+            if (request.getUserPrincipal() instanceof Joining joining) {
+                config.getUserProperties().put(CALLER, joining.caller());
+                config.getUserProperties().put(POSITION, joining.position());
             }
         }
 
@@ -102,7 +117,7 @@ public class ChatEndpoint extends Endpoint {
             return;
         }
         List<String> since = session.getRequestParameterMap().get("since");
-        member = hub.join(session, caller, session.getPathParameters().get("roomId"),
+        member = hub.join(session, caller, (Long) config.getUserProperties().get(POSITION), session.getPathParameters().get("roomId"),
                 since == null || since.isEmpty() ? null : since(since.get(0)));
         session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::text);
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (data, last) -> hub.refuseBinary(member));

@@ -48,6 +48,7 @@ public class JoinRoomFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         Caller caller;
+        long position;
         try {
             caller = Authentication.require(request);
             if (!Origins.allowed(request)) {
@@ -63,6 +64,7 @@ public class JoinRoomFilter extends HttpFilter {
                 throw ProblemException.upgradeRequired("Join a room with a WebSocket handshake (Upgrade: websocket).");
             }
             refuse(memberships.enter(roomId, caller, true), roomId);
+            position = memberships.position(roomId, caller.id());
             limits.openConnection(caller.id()).ifPresent(seconds -> {
                 throw ProblemException.tooManyRequests("You have as many chat connections open as one user may.", seconds);
             });
@@ -70,11 +72,12 @@ public class JoinRoomFilter extends HttpFilter {
             e.send(response);
             return;
         }
+        ChatEndpoint.Joining joining = new ChatEndpoint.Joining(caller, position);
         try {
             chain.doFilter(new HttpServletRequestWrapper(request) {
                 @Override
                 public Principal getUserPrincipal() {
-                    return caller;
+                    return joining;
                 }
             }, response);
         } finally {

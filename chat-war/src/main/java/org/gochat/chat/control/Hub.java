@@ -263,6 +263,14 @@ public class Hub {
 
     /** Registers a new connection of this node and joins it to its room; {@code since} asks for a replay. */
     public Member join(Session session, Caller caller, String roomId, Long since) {
+        return join(session, caller, null, roomId, since);
+    }
+
+    /**
+     * The same, for a connection whose position the handshake took ({@code handshakePosition}, the
+     * room's last seq then; null: read it now): it receives every message stored after it.
+     */
+    public Member join(Session session, Caller caller, Long handshakePosition, String roomId, Long since) {
         session.setMaxIdleTimeout(TimeUnit.SECONDS.toMillis(idleTimeoutSeconds));
         Member m = Member.open(session, caller, roomId, presence.nodeId(), services);
         connections.add(m);
@@ -276,10 +284,11 @@ public class Hub {
         // and a first member's own first message may be stored by then. Read after the connection is
         // listed: a removal committed before this read is seen here, one committed after it closes the
         // connection from the bus.
-        long position = memberships.position(roomId, caller.id());
-        if (position == -2) {
+        long now = memberships.position(roomId, caller.id());
+        if (now == -2) {
             m.close(REMOVED, "Not a member of the room.");
         }
+        long position = handshakePosition != null && now >= 0 ? Math.min(handshakePosition, now) : now;
         Room room = rooms.computeIfAbsent(roomId, id -> new Room(id, executor));
         room.loop.offer(() -> register(room, m, since, position));
         return m;
@@ -355,8 +364,11 @@ public class Hub {
             if (first) {
                 room.delivered = position;
             }
-            if (since != null && since < room.delivered) {
-                m.replay(since, room.delivered);
+            // Without since, from its position: what the room delivered here between the position and
+            // now (the handshake's answer reaches the client before this runs) is replayed, not missed.
+            long from = since != null ? since : position;
+            if (from >= 0 && from < room.delivered) {
+                m.replay(from, room.delivered);
             }
             room.members.add(m);
             if (!released) {

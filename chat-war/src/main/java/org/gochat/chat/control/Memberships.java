@@ -173,7 +173,7 @@ public class Memberships {
      * Where a new connection of this user starts in the room: its last seq; -1 when there is no such
      * room; -2 when the room exists but not for this user (removed since the handshake).
      */
-    long position(String roomId, long userId) {
+    public long position(String roomId, long userId) {
         return read(c -> access(c, roomId, userId).map(a -> a.visible() ? a.lastSeq() : -2L).orElse(-1L));
     }
 
