@@ -49,6 +49,14 @@ class AuthenticationFirstIT {
             new Bad("GET", "/chat/ws/getRooms?after=not%20an%20id", null, null, 400),
             new Bad("GET", "/chat/ws/getClients/not%20a%20room", null, null, 404),
             new Bad("GET", "/chat/ws/rooms/nosuchroom/messages?before=0", null, null, 400),
+            new Bad("POST", "/chat/ws/direct/abc", null, null, 400),
+            new Bad("GET", "/chat/ws/inbox?limit=0", null, null, 400),
+            new Bad("GET", "/chat/ws/rooms/nosuchroom/members", null, null, 404),
+            new Bad("PUT", "/chat/ws/rooms/nosuchroom/members/abc", null, null, 400),
+            new Bad("PUT", "/chat/ws/rooms/nosuchroom/members/1", "text/plain", "{\"role\":\"member\"}", 415),
+            new Bad("DELETE", "/chat/ws/rooms/nosuchroom/members/1?ban=maybe", null, null, 400),
+            new Bad("DELETE", "/chat/ws/rooms/nosuchroom", null, null, 404),
+            new Bad("PUT", "/chat/ws/rooms/nosuchroom/read", "application/json", "{\"seq\":-1}", 400),
             new Bad("POST", "/auth/logout", "text/plain", "x", 202));
 
     @Test
