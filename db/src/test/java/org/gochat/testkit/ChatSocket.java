@@ -54,6 +54,11 @@ public final class ChatSocket implements WebSocket.Listener {
         return open(uri, headers, true);
     }
 
+    /** Opens the user socket {@code /chat/ws/me} with these headers, or throws {@link HandshakeFailed}. */
+    public static ChatSocket me(URI base, Map<String, String> headers) {
+        return open(URI.create(base.toString().replaceFirst("^http", "ws") + "/chat/ws/me"), headers, true);
+    }
+
     /**
      * Opens the WebSocket at {@code uri} with these headers, or throws {@link HandshakeFailed}. A
      * socket not {@code reading} takes one frame and then reads nothing until {@link #resume()}.

@@ -119,6 +119,9 @@ class OpenApiIT {
         Http.Response unknownRoom = Social.get("/chat/ws/joinRoom/no-such-room-" + UUID.randomUUID(), user);
         assertProblem(unknownRoom, 404);
         assertDocumented("GET", "/chat/ws/joinRoom/{roomId}", unknownRoom);
+        Http.Response userSocket = Social.get("/chat/ws/me", user);
+        assertProblem(userSocket, 426);
+        assertDocumented("GET", "/chat/ws/me", userSocket);
     }
 
     /**
@@ -337,7 +340,8 @@ class OpenApiIT {
             "DELETE, /chat/ws/rooms/{roomId}/members/{userId}, yes",
             "DELETE, /chat/ws/rooms/{roomId}, yes",
             "PUT, /chat/ws/rooms/{roomId}/read, yes",
-            "GET, /chat/ws/inbox, yes"})
+            "GET, /chat/ws/inbox, yes",
+            "GET, /chat/ws/me, yes"})
     void theRouteIsDocumented(String method, String path, String auth) {
         JsonObject paths = document.getJsonObject("paths");
         JsonObject item = paths.getJsonObject(path);

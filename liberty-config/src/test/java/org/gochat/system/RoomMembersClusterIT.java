@@ -169,4 +169,35 @@ class RoomMembersClusterIT {
         onA.close();
         onB.close();
     }
+
+    /** The user socket is told on every node: alice's is on b, everything happens on a. */
+    @Test
+    void theUserSocketHearsOfEveryNodesChanges() throws Exception {
+        User owner = Chat.register(a);
+        User alice = Chat.register(a);
+        ChatSocket me = ChatSocket.me(b.uri(""), alice.bearer());
+        String room = Chat.createRoom(a, owner, "private");
+        assertEquals(201, Chat.call(a, "PUT", "/chat/ws/rooms/" + room + "/members/" + alice.id(), owner, null).status());
+        JsonObject added = me.next(10_000);
+        assertEquals("room", added.getString("type"), added.toString());
+        assertEquals("added", added.getString("action"));
+        assertEquals(room, added.getJsonObject("room").getString("id"));
+
+        ChatSocket owners = Chat.join(a, owner, room, -1);
+        owners.sendAndAwait("hello ", 1, 1);
+        JsonObject inbox;
+        do {
+            inbox = me.next(10_000);
+            assertEquals("inbox", inbox.getString("type"), String.valueOf(inbox));
+        } while (inbox.getJsonNumber("lastSeq").longValue() < 1);
+        assertEquals(1, inbox.getJsonNumber("unread").longValue());
+        assertEquals("hello 1", inbox.getJsonObject("lastMessage").getString("content"));
+
+        assertEquals(204, Chat.call(a, "DELETE", "/chat/ws/rooms/" + room, owner, null).status());
+        JsonObject deleted = me.next(10_000);
+        assertEquals("room", deleted.getString("type"), String.valueOf(deleted));
+        assertEquals("deleted", deleted.getString("action"));
+        owners.close();
+        me.close();
+    }
 }

@@ -25,8 +25,10 @@ import org.gochat.web.Caller;
 import org.gochat.web.Params;
 
 /**
- * {@code /chat/ws/joinRoom/{roomId}}: one instance per connection. The handshake has been checked
- * by {@link JoinRoomFilter}; everything else is the hub's.
+ * {@code /chat/ws/joinRoom/{roomId}}, and the user socket {@code /chat/ws/me}: one instance per
+ * connection. The handshake has been checked by {@link JoinRoomFilter}; everything else is the
+ * hub's. The user socket takes no messages (text frames are read within the size limit and
+ * dropped; the client's pings are answered by the container).
  * <p>
  * A programmatic endpoint, not an annotated one, because of the size limit: Liberty compares each
  * frame's declared length with the session's maximum as soon as it has read the frame's header, and
@@ -39,6 +41,7 @@ public class ChatEndpoint extends Endpoint {
     /** Text messages over 16 KiB (UTF-8, all frames of the message together) close the connection with 1009. */
     static final int MAX_TEXT_BYTES = 16 * 1024;
     static final String PATH = "/ws/joinRoom/{roomId}";
+    static final String USER_PATH = "/ws/me";
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
     private static final String CALLER = Caller.class.getName();
@@ -48,8 +51,8 @@ public class ChatEndpoint extends Endpoint {
     public static class Deployment implements ServerApplicationConfig {
         @Override
         public Set<ServerEndpointConfig> getEndpointConfigs(Set<Class<? extends Endpoint>> scanned) {
-            return Set.of(ServerEndpointConfig.Builder.create(ChatEndpoint.class, PATH)
-                    .configurator(new Handshake()).build());
+            return Set.of(ServerEndpointConfig.Builder.create(ChatEndpoint.class, PATH).configurator(new Handshake()).build(),
+                    ServerEndpointConfig.Builder.create(ChatEndpoint.class, USER_PATH).configurator(new Handshake()).build());
         }
 
         @Override
@@ -116,9 +119,14 @@ public class ChatEndpoint extends Endpoint {
             close(session, new CloseReason(CloseReason.CloseCodes.VIOLATED_POLICY, "A valid token is required."));
             return;
         }
-        List<String> since = session.getRequestParameterMap().get("since");
-        member = hub.join(session, caller, (Long) config.getUserProperties().get(POSITION), session.getPathParameters().get("roomId"),
-                since == null || since.isEmpty() ? null : since(since.get(0)));
+        String roomId = session.getPathParameters().get("roomId");
+        if (roomId == null) {
+            member = hub.joinUser(session, caller);
+        } else {
+            List<String> since = session.getRequestParameterMap().get("since");
+            member = hub.join(session, caller, (Long) config.getUserProperties().get(POSITION), roomId,
+                    since == null || since.isEmpty() ? null : since(since.get(0)));
+        }
         session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::text);
         session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (data, last) -> hub.refuseBinary(member));
     }
@@ -137,7 +145,9 @@ public class ChatEndpoint extends Endpoint {
         String text = parts.isEmpty() ? part : parts.append(part).toString();
         parts.setLength(0);
         partsBytes = 0;
-        hub.receive(member, text);
+        if (!member.isUserSocket()) {
+            hub.receive(member, text);
+        }
     }
 
     private static int utf8Length(String s) {

@@ -27,12 +27,13 @@ import org.gochat.web.ProblemException;
  * from the room 403, a bad {@code since} 400, a request that passes these but asks for no upgrade
  * 426 (the container would answer it with a bare 404), and a user with all their connections open
  * 429 (see {@link UserLimits}). A handshake that passes the room's rules makes the caller a member
- * of a public room (see {@link Memberships#enter}).
+ * of a public room (see {@link Memberships#enter}). The user socket {@code /ws/me} has no room: the
+ * same rules without the room's.
  * The token is checked by {@link Authentication}, the same check as every route's
  * ({@code AuthenticationFilter}); the verified {@link Caller} travels to the endpoint as the
  * request's principal (see {@link ChatEndpoint.Handshake}).
  */
-@WebFilter(urlPatterns = "/ws/joinRoom/*")
+@WebFilter(urlPatterns = {"/ws/joinRoom/*", "/ws/me"})
 public class JoinRoomFilter extends HttpFilter {
 
     private static final long serialVersionUID = 1L;
@@ -48,23 +49,28 @@ public class JoinRoomFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         Caller caller;
-        long position;
+        long position = -1; // the user socket has no room
         try {
             caller = Authentication.require(request);
             if (!Origins.allowed(request)) {
                 throw ProblemException.forbidden("WebSockets from this origin are not allowed.");
             }
-            String roomId = request.getRequestURI().substring(request.getContextPath().length() + PREFIX.length());
-            if (!RoomsResource.ROOM_ID.matcher(roomId).matches()) {
-                throw Memberships.notFound(roomId);
+            String path = request.getRequestURI().substring(request.getContextPath().length());
+            String roomId = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : null;
+            if (roomId != null) {
+                if (!RoomsResource.ROOM_ID.matcher(roomId).matches()) {
+                    throw Memberships.notFound(roomId);
+                }
+                refuse(memberships.enter(roomId, caller, false), roomId);
+                ChatEndpoint.since(request.getParameter("since"));
             }
-            refuse(memberships.enter(roomId, caller, false), roomId);
-            ChatEndpoint.since(request.getParameter("since"));
             if (!asksForWebSocket(request)) {
-                throw ProblemException.upgradeRequired("Join a room with a WebSocket handshake (Upgrade: websocket).");
+                throw ProblemException.upgradeRequired("Open it with a WebSocket handshake (Upgrade: websocket).");
             }
-            refuse(memberships.enter(roomId, caller, true), roomId);
-            position = memberships.position(roomId, caller.id());
+            if (roomId != null) {
+                refuse(memberships.enter(roomId, caller, true), roomId);
+                position = memberships.position(roomId, caller.id());
+            }
             limits.openConnection(caller.id()).ifPresent(seconds -> {
                 throw ProblemException.tooManyRequests("You have as many chat connections open as one user may.", seconds);
             });

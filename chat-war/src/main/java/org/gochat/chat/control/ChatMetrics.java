@@ -44,6 +44,8 @@ public class ChatMetrics {
     private Counter directRoomsCreated;
     private Counter readMarkersMoved;
     private Counter removedClosed;
+    private Counter inboxEvents;
+    private Counter roomEvents;
 
     @PostConstruct
     void register() {
@@ -67,6 +69,8 @@ public class ChatMetrics {
         roomsDeleted = counter("gochat.rooms.deleted", "Rooms deleted by their owner");
         directRoomsCreated = counter("gochat.rooms.directCreated", "Direct rooms created");
         readMarkersMoved = counter("gochat.members.readMarkersMoved", "Read markers moved by PUT .../read");
+        inboxEvents = counter("gochat.userSockets.inboxEvents", "inbox frames sent to user sockets (/chat/ws/me)");
+        roomEvents = counter("gochat.userSockets.roomEvents", "room frames (added, removed, deleted) sent to user sockets");
         removedClosed = counter("gochat.ws.removedClosed",
                 "Connections of this server closed with 4403 (member removed or banned) or 4404 (room deleted)");
     }
@@ -81,6 +85,19 @@ public class ChatMetrics {
         gauge("gochat.ws.sessions", "WebSocket connections open on this server", connections, Set::size);
         gauge("gochat.ws.rooms", "Rooms with members on this server", rooms, Map::size);
         gauge("gochat.ws.sendThreads", "Threads of the pool that sends to connections", sendPool, SendPool::size);
+    }
+
+    /** The user sockets' gauge, read from their set. */
+    void userSocketGauge(Set<?> sockets) {
+        gauge("gochat.userSockets.open", "User sockets (/chat/ws/me) open on this server", sockets, Set::size);
+    }
+
+    Counter inboxEvents() {
+        return inboxEvents;
+    }
+
+    Counter roomEvents() {
+        return roomEvents;
     }
 
     Counter stored() {

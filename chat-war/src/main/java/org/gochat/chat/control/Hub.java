@@ -71,6 +71,8 @@ public class Hub {
 
     private static final Logger LOG = Logger.getLogger(Hub.class.getName());
     private static final int CATCH_UP_PAGE = 500;
+    /** The "room" of a user socket ({@code /chat/ws/me}), which is in no room: no room id is empty. */
+    static final String USER_SOCKET = "";
     /** Removed from the room or banned. */
     static final CloseCode REMOVED = CloseReason.CloseCodes.getCloseCode(4403);
     /** The room was deleted. */
@@ -102,6 +104,9 @@ public class Hub {
 
     @Inject
     Memberships memberships;
+
+    @Inject
+    UserSockets userSockets;
 
     /** Every node fires these as the bus brings the changes (see {@link RoomChange}). */
     @Inject
@@ -180,6 +185,7 @@ public class Hub {
                         closeWhere(m -> m.caller().id() == userId, CloseCodes.VIOLATED_POLICY, "The account was deleted.");
                     }
                 }, Revocations.Listener.class)));
+        userSockets.start();
         terminationSignals = new TerminationSignals(this::stopOrderly);
         int pingEvery = Math.max(1, idleTimeoutSeconds / 4);
         timers = List.of(
@@ -247,6 +253,7 @@ public class Hub {
         }
         timers.forEach(t -> t.cancel(false));
         subscriptions.forEach(Bus.Subscription::close);
+        userSockets.release();
         try {
             presence.clear(); // the other nodes stop counting this one's users at once
         } catch (SQLException | RuntimeException e) {
@@ -271,15 +278,7 @@ public class Hub {
      * room's last seq then; null: read it now): it receives every message stored after it.
      */
     public Member join(Session session, Caller caller, Long handshakePosition, String roomId, Long since) {
-        session.setMaxIdleTimeout(TimeUnit.SECONDS.toMillis(idleTimeoutSeconds));
-        Member m = Member.open(session, caller, roomId, presence.nodeId(), services);
-        connections.add(m);
-        // A revocation that arrived between the handshake's check and now found no connection to close.
-        if (Revocations.isRevoked(caller.tokenId()) || Revocations.isDeleted(caller.id())) {
-            m.close(CloseCodes.VIOLATED_POLICY, "The token is no longer valid.");
-        } else if (stopping) {
-            m.close(CloseCodes.GOING_AWAY, "The server is stopping.");
-        }
+        Member m = supervise(session, caller, roomId);
         // Where this connection starts, read before it can send anything: the register task runs later,
         // and a first member's own first message may be stored by then. Read after the connection is
         // listed: a removal committed before this read is seen here, one committed after it closes the
@@ -291,6 +290,27 @@ public class Hub {
         long position = handshakePosition != null && now >= 0 ? Math.min(handshakePosition, now) : now;
         Room room = rooms.computeIfAbsent(roomId, id -> new Room(id, executor));
         room.loop.offer(() -> register(room, m, since, position));
+        return m;
+    }
+
+    /** Registers a user socket ({@code /chat/ws/me}): a connection in no room, told about all of the user's rooms. */
+    public Member joinUser(Session session, Caller caller) {
+        Member m = supervise(session, caller, USER_SOCKET);
+        userSockets.opened(m);
+        return m;
+    }
+
+    /** A new connection of this node, supervised from now on (sweep, pings, revocations, the orderly stop). */
+    private Member supervise(Session session, Caller caller, String roomId) {
+        session.setMaxIdleTimeout(TimeUnit.SECONDS.toMillis(idleTimeoutSeconds));
+        Member m = Member.open(session, caller, roomId, presence.nodeId(), services);
+        connections.add(m);
+        // A revocation that arrived between the handshake's check and now found no connection to close.
+        if (Revocations.isRevoked(caller.tokenId()) || Revocations.isDeleted(caller.id())) {
+            m.close(CloseCodes.VIOLATED_POLICY, "The token is no longer valid.");
+        } else if (stopping) {
+            m.close(CloseCodes.GOING_AWAY, "The server is stopping.");
+        }
         return m;
     }
 
@@ -342,6 +362,10 @@ public class Hub {
         }
         connections.remove(m);
         m.closed();
+        if (m.isUserSocket()) {
+            userSockets.closed(m);
+            return;
+        }
         Room room = rooms.get(m.roomId());
         if (room != null) {
             room.loop.offer(() -> unregister(room, m));

@@ -92,6 +92,11 @@ public final class Member {
         return caller;
     }
 
+    /** Whether this is a user socket ({@code /chat/ws/me}), in no room. */
+    public boolean isUserSocket() {
+        return Hub.USER_SOCKET.equals(roomId);
+    }
+
     public String roomId() {
         return roomId;
     }

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -216,34 +217,72 @@ public class Memberships {
      * user), whatever the number of messages.
      */
     public List<InboxEntry> inbox(long userId, int limit) {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT r.id, r.name, r.visibility, r.created_by, r.created_at, t.role, r.last_seq, t.read_seq,
-                           r.message_count - t.read_count, lm.*
-                      FROM (SELECT m.room_id, m.role, m.read_seq, m.read_count, r.last_message_at
-                              FROM room_members m JOIN rooms r ON r.id = m.room_id
-                             WHERE m.user_id = ?
-                             ORDER BY r.last_message_at DESC NULLS LAST, m.room_id LIMIT ?) t
-                      JOIN rooms r ON r.id = t.room_id
-                      LEFT JOIN LATERAL (
-                           SELECT %s FROM messages x
-                            WHERE x.room_id = r.id AND x.message_no IS NOT NULL ORDER BY x.seq DESC LIMIT 1
-                           ) lm ON r.message_count > 0
-                     ORDER BY t.last_message_at DESC NULLS LAST, t.room_id""".formatted(MessageStore.COLUMNS))) {
-                ps.setLong(1, userId);
-                ps.setInt(2, limit);
-                List<InboxEntry> entries = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        // The newest message in its current state (edited, or deleted without its text).
-                        ChatMessage last = rs.getObject(10) == null ? null : MessageStore.row(rs, 10);
-                        entries.add(new InboxEntry(room(rs), rs.getString(6), rs.getLong(7), rs.getLong(8),
-                                Math.max(0, rs.getLong(9)), last));
-                    }
+        return read(c -> inbox(c, userId, null, limit));
+    }
+
+    /** The entries of these rooms of the user (the user socket's {@code inbox} events), for the rooms they are a member of. */
+    public List<InboxEntry> inbox(long userId, Collection<String> roomIds) {
+        return read(c -> inbox(c, userId, roomIds.toArray(String[]::new), roomIds.size()));
+    }
+
+    private static List<InboxEntry> inbox(Connection c, long userId, String[] roomIds, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT r.id, r.name, r.visibility, r.created_by, r.created_at, t.role, r.last_seq, t.read_seq,
+                       r.message_count - t.read_count, lm.*
+                  FROM (SELECT m.room_id, m.role, m.read_seq, m.read_count, r.last_message_at
+                          FROM room_members m JOIN rooms r ON r.id = m.room_id
+                         WHERE m.user_id = ? AND (?::text[] IS NULL OR m.room_id = ANY (?::text[]))
+                         ORDER BY r.last_message_at DESC NULLS LAST, m.room_id LIMIT ?) t
+                  JOIN rooms r ON r.id = t.room_id
+                  LEFT JOIN LATERAL (
+                       SELECT %s FROM messages x
+                        WHERE x.room_id = r.id AND x.message_no IS NOT NULL ORDER BY x.seq DESC LIMIT 1
+                       ) lm ON r.message_count > 0
+                 ORDER BY t.last_message_at DESC NULLS LAST, t.room_id""".formatted(MessageStore.COLUMNS))) {
+            java.sql.Array rooms = roomIds == null ? null : c.createArrayOf("text", roomIds);
+            ps.setLong(1, userId);
+            ps.setArray(2, rooms);
+            ps.setArray(3, rooms);
+            ps.setInt(4, limit);
+            List<InboxEntry> entries = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    // The newest message in its current state (edited, or deleted without its text).
+                    ChatMessage last = rs.getObject(10) == null ? null : MessageStore.row(rs, 10);
+                    entries.add(new InboxEntry(room(rs), rs.getString(6), rs.getLong(7), rs.getLong(8),
+                            Math.max(0, rs.getLong(9)), last));
                 }
-                return entries;
             }
-        });
+            return entries;
+        }
+    }
+
+    /** Every room the user is a member of (the user socket follows them). */
+    public List<RoomView> roomsOf(long userId) {
+        return read(c -> rooms(c, "JOIN room_members m ON m.room_id = r.id WHERE m.user_id = ?", ps -> ps.setLong(1, userId)));
+    }
+
+    /** The room object, if the room exists. */
+    public Optional<RoomView> room(String roomId) {
+        return read(c -> rooms(c, "WHERE r.id = ?", ps -> ps.setString(1, roomId))).stream().findFirst();
+    }
+
+    private interface Parameters {
+        void set(PreparedStatement ps) throws SQLException;
+    }
+
+    private static List<RoomView> rooms(Connection c, String where, Parameters parameters) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT r.id, r.name, r.visibility, r.created_by, r.created_at FROM rooms r " + where)) {
+            parameters.set(ps);
+            List<RoomView> rooms = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rooms.add(room(rs));
+                }
+            }
+            return rooms;
+        }
     }
 
     /** The room object of the row's first five columns: id, name, visibility, created_by, created_at. */
