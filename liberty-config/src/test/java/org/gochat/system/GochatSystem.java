@@ -1,6 +1,7 @@
 package org.gochat.system;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -21,6 +22,7 @@ public final class GochatSystem implements BeforeAllCallback {
     public static final String ADMIN_PASSWORD = "admin-" + UUID.randomUUID();
 
     private static Running running;
+    private static LibertyServer secondNode;
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -33,6 +35,20 @@ public final class GochatSystem implements BeforeAllCallback {
 
     static LibertyServer server() {
         return running.system.server();
+    }
+
+    /**
+     * A second server of the same system (node "b": the same database and key), for the rules that
+     * say "on every node": started by the first test that asks, stopped with the system. Tests that
+     * stop, kill or configure their second server differently start their own.
+     */
+    static synchronized LibertyServer secondNode() {
+        if (secondNode == null) {
+            Map<String, String> env = new HashMap<>(environment(postgres()));
+            env.put("GOCHAT_NODE_ID", "gochat-it-node-b");
+            secondNode = new LibertyServer("gochat-it-node-b", env).start();
+        }
+        return secondNode;
     }
 
     /** The server's answer to {@code /metrics?scope=application} once ready, before any test's traffic. */
@@ -82,6 +98,12 @@ public final class GochatSystem implements BeforeAllCallback {
     private record Running(TestSystem system, Http.Response metricsAtStart) implements CloseableResource {
         @Override
         public void close() {
+            synchronized (GochatSystem.class) {
+                if (secondNode != null) {
+                    secondNode.stop();
+                    secondNode = null;
+                }
+            }
             system.close();
         }
     }

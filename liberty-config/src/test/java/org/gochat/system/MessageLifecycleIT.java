@@ -21,7 +21,6 @@ import jakarta.json.JsonObject;
 import org.gochat.testkit.ChatSocket;
 import org.gochat.testkit.Http;
 import org.gochat.testkit.User;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -41,18 +40,9 @@ class MessageLifecycleIT {
     private LibertyServer b;
 
     @BeforeAll
-    void startSecondServer() {
+    void servers() {
         a = GochatSystem.server();
-        Map<String, String> env = new HashMap<>(GochatSystem.environment(GochatSystem.postgres()));
-        env.put("GOCHAT_NODE_ID", "gochat-it-lifecycle-b");
-        b = new LibertyServer("gochat-it-lifecycle-b", env).start();
-    }
-
-    @AfterAll
-    void stopSecondServer() {
-        if (b != null) {
-            b.stop();
-        }
+        b = GochatSystem.secondNode();
     }
 
     /** The next {@code n} frames of the stored stream (message, edit, delete), skipping the others. */

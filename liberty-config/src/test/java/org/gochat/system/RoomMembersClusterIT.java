@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.json.JsonObject;
 
 import org.gochat.testkit.ChatSocket;
 import org.gochat.testkit.Http;
 import org.gochat.testkit.User;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -34,18 +31,9 @@ class RoomMembersClusterIT {
     private LibertyServer b;
 
     @BeforeAll
-    void startSecondServer() {
+    void servers() {
         a = GochatSystem.server();
-        Map<String, String> env = new HashMap<>(GochatSystem.environment(GochatSystem.postgres()));
-        env.put("GOCHAT_NODE_ID", "gochat-it-members-b");
-        b = new LibertyServer("gochat-it-members-b", env).start();
-    }
-
-    @AfterAll
-    void stopSecondServer() {
-        if (b != null) {
-            b.stop();
-        }
+        b = GochatSystem.secondNode();
     }
 
     @Test

@@ -3,15 +3,12 @@ package org.gochat.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.json.JsonObject;
 
 import org.gochat.testkit.ChatSocket;
 import org.gochat.testkit.User;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -32,18 +29,9 @@ class TypingIT {
     private LibertyServer b;
 
     @BeforeAll
-    void startSecondServer() {
+    void servers() {
         a = GochatSystem.server();
-        Map<String, String> env = new HashMap<>(GochatSystem.environment(GochatSystem.postgres()));
-        env.put("GOCHAT_NODE_ID", "gochat-it-typing-b");
-        b = new LibertyServer("gochat-it-typing-b", env).start();
-    }
-
-    @AfterAll
-    void stopSecondServer() {
-        if (b != null) {
-            b.stop();
-        }
+        b = GochatSystem.secondNode();
     }
 
     /** The typing frames a socket receives within {@code millis}. */
