@@ -31,6 +31,7 @@ class AuthenticationFirstIT {
             new Bad("GET", "/user/-1", null, null, 404), // today's example: was 404 without a token
             new Bad("GET", "/user/99999999999999999999", null, null, 404),
             new Bad("GET", "/user/-1/followers", null, null, 404),
+            new Bad("GET", "/user/lookup?username=a", null, null, 400),
             new Bad("GET", "/user/1/following?limit=0", null, null, 400),
             new Bad("GET", "/user/1/posts?before=x", null, null, 400),
             new Bad("GET", "/user/posts/-5", null, null, 404),

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.http.HttpRequest;
 import java.util.List;
+import java.util.Locale;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
@@ -19,7 +20,7 @@ import org.gochat.testkit.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The user section of the contract over HTTP: profiles, followers and following, follow and unfollow. */
+/** The user section of the contract over HTTP: profiles, lookup by username, followers and following, follow and unfollow. */
 @ExtendWith(GochatSystem.class)
 class UsersApiIT {
 
@@ -61,6 +62,25 @@ class UsersApiIT {
                 .add("followers", 1).add("following", 0).build(), r.json());
         assertProblem(get("/user/" + (me.id() + 1_000_000), me), 404);
         assertProblem(get("/user/abc", me), 404);
+    }
+
+    @Test
+    void lookupFindsAUserByUsernameIgnoringCase() {
+        User me = register();
+        User other = register();
+
+        for (String name : List.of(other.username(), other.username().toUpperCase(Locale.ROOT))) {
+            Http.Response r = get("/user/lookup?username=" + name, me);
+            assertEquals(200, r.status());
+            assertEquals(Json.createObjectBuilder().add("id", other.id()).add("username", other.username())
+                    .add("followers", 0).add("following", 0).build(), r.json());
+        }
+        assertProblem(get("/user/lookup?username=nobody-" + System.nanoTime(), me), 404);
+        for (String bad : List.of("", "ab", "a".repeat(33), "no%20spaces", "semi%3Bcolon")) {
+            assertProblem(get("/user/lookup?username=" + bad, me), 400);
+        }
+        assertProblem(get("/user/lookup", me), 400);
+        assertProblem(get("/user/lookup?username=" + other.username(), null), 401);
     }
 
     @Test

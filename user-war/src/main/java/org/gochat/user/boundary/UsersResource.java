@@ -1,6 +1,7 @@
 package org.gochat.user.boundary;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 import jakarta.annotation.security.RolesAllowed;
@@ -36,6 +37,9 @@ public class UsersResource {
      */
     static final String ID = "{id: [-+]?\\d+}";
 
+    /** Usernames as registration allows them. */
+    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]{3,32}");
+
     public record Me(long id, String username, String email, long followers, long following) {
     }
 
@@ -65,6 +69,21 @@ public class UsersResource {
     @Path(ID)
     public Profile profile(@PathParam("id") long id) {
         UserProfile p = users.find(id).orElseThrow(() -> ProblemException.notFound("No user " + id + "."));
+        return new Profile(p.getId(), p.getUsername(), p.getFollowers(), p.getFollowing());
+    }
+
+    /**
+     * A user found by username (ignoring case), so that a client can name people by what users see:
+     * 404 for a name nobody has, 400 for one no account could have.
+     */
+    @GET
+    @Path("lookup")
+    public Profile lookup(@QueryParam("username") String username) {
+        if (username == null || !USERNAME.matcher(username).matches()) {
+            throw ProblemException.invalid("username", "must be a username: 3 to 32 of A-Z, a-z, 0-9, _ . and -");
+        }
+        UserProfile p = users.findByUsername(username)
+                .orElseThrow(() -> ProblemException.notFound("No user is called " + username + "."));
         return new Profile(p.getId(), p.getUsername(), p.getFollowers(), p.getFollowing());
     }
 

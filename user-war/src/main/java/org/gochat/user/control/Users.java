@@ -31,6 +31,14 @@ public class Users {
         return Optional.ofNullable(em.find(UserProfile.class, id));
     }
 
+    /** The user of this username, ignoring case (as the unique index users_username_key does). */
+    public Optional<UserProfile> findByUsername(String username) {
+        @SuppressWarnings("unchecked")
+        List<Number> ids = em.createNativeQuery("SELECT id FROM users WHERE lower(username) = lower(?1)")
+                .setParameter(1, username).getResultList();
+        return ids.isEmpty() ? Optional.empty() : find(ids.get(0).longValue());
+    }
+
     /** Who follows {@code id}, by id, after {@code after}; 404 for an unknown user. */
     public List<UserRef> followers(long id, long after, int limit) {
         return page("SELECT u.id, u.username FROM (SELECT follower_id AS id FROM user_followers "
