@@ -5,8 +5,17 @@
 
 import { applyChange, decorateAround, placeFor, renderMessage } from './messages.js';
 import { initTimeline, loadFollowing, resetTimeline, showTimeline } from './timeline.js';
+import {
+  forgetRoom, loadSidebar, markOpen, readSeqOf, rememberRoom, roleIn, roomLabel, startUserSocket, stopUserSocket,
+  visibilityOf,
+} from './sidebar.js';
+import { closeMembers, initMembers, memberChanged } from './members.js';
+import { initSearch, searchIn } from './search.js';
 
 const PAGE_SIZE = 50;
+const TYPING_EVERY_MS = 3000;   // the server forwards one typing frame per user per room every 3 s
+const TYPING_SHOWN_MS = 5000;   // "X is typing…" stays this long after their last frame
+const READ_DELAY_MS = 300;      // read markers: one request for what was seen within this time
 const RECONNECT_CODES = new Set([1001, 1006, 1011, 1012, 1013]);
 const MAX_BACKOFF_MS = 8000;
 const UNREACHABLE = 'The server cannot be reached.';
@@ -16,7 +25,6 @@ const $ = (id) => document.getElementById(id);
 let me = null;                // {id, username} of the signed-in user
 let room = null;              // the open room, see openRoom
 let pageLoad = null;          // the current page's load, see loadPage
-const roomNames = new Map();  // room id -> name, from the last listing
 
 class ApiError extends Error {
   constructor(status, problem) {
@@ -50,7 +58,39 @@ export function el(tag, className, text) {
   return node;
 }
 
-function notify(text, isError = false) {
+/**
+ * A button that asks before it acts: {@code label}, then {@code question} with Delete and Cancel in its
+ * place; {@code onYes} runs on the second click.
+ */
+export function askFirst(className, label, question, onYes) {
+  const ask = el('button', `${className} secondary`, label);
+  ask.type = 'button';
+  const confirm = el('span', 'confirm-delete');
+  const yes = el('button', 'really-delete', 'Delete');
+  const no = el('button', 'cancel-delete secondary', 'Cancel');
+  yes.type = no.type = 'button';
+  confirm.append(el('span', null, question), yes, ' ', no);
+  confirm.hidden = true;
+  const asking = (on) => {
+    confirm.hidden = !on;
+    ask.hidden = on;
+    (on ? no : ask).focus();
+  };
+  ask.addEventListener('click', () => asking(true));
+  no.addEventListener('click', () => asking(false));
+  yes.addEventListener('click', async () => {
+    try {
+      await onYes();
+    } catch (error) {
+      fail(error);
+    }
+  });
+  const both = el('span', 'ask-first');
+  both.append(ask, confirm);
+  return both;
+}
+
+export function notify(text, isError = false) {
   $('notice').textContent = text;
   $('notice').classList.toggle('error', isError);
 }
@@ -145,12 +185,14 @@ function signedIn(user) {
   $('me').textContent = me.username;
   $('session').hidden = false;
   loadFollowing(me);
+  startUserSocket(me, () => signedOut('You were signed out.'));
   route();
 }
 
 function signedOut(message) {
   closeRoom();
   stopPageLoad();
+  stopUserSocket();
   resetTimeline();
   me = null;
   $('session').hidden = true;
@@ -182,11 +224,11 @@ async function logout() {
   signedOut('Signed out.');
 }
 
-// ---- Navigation: #rooms, #room/<id> or #timeline ------------------------------------------------
+// ---- Navigation: #rooms, #room/<id>, #room/<id>/<seq> (a message in its room) or #timeline -------
 
 function route() {
   if (!me) return;
-  const match = location.hash.match(/^#room\/(.+)$/);
+  const match = location.hash.match(/^#room\/([^/]+)(?:\/(\d+))?$/);
   const page = location.hash === '#timeline' ? 'timeline' : 'rooms';
   for (const link of document.querySelectorAll('nav a')) {
     if (link.dataset.page === page) link.setAttribute('aria-current', 'page');
@@ -199,9 +241,11 @@ function route() {
     return;
   }
   const id = match ? decodeURIComponent(match[1]) : null;
-  if (room?.id !== id) {
+  const target = match?.[2] ? Number(match[2]) : 0;
+  // A message of the open room is shown where it is if it is loaded; otherwise the room opens around it.
+  if (room?.id !== id || (target && !(room.loaded && highlight(target)))) {
     closeRoom();
-    if (id) openRoom(id);
+    if (id) openRoom(id, target);
   }
   // On a phone's width only one of the two panes shows: the open room, or the list.
   $('chat').dataset.pane = id ? 'room' : 'list';
@@ -210,50 +254,18 @@ function route() {
   show('chat');
   const r = room;
   loadPage(async () => {
-    await listRooms();
+    await loadSidebar(me);
     if (r && room === r && !r.loaded) await loadRoom(r);
   }, (error) => (r && room === r ? leaveAfter(error) : fail(error)));
-}
-
-/** Fetches the rooms, remembers their names and shows them in the sidebar. */
-async function listRooms() {
-  const rooms = await api('GET', '/chat/ws/getRooms');
-  rooms.forEach((r) => roomNames.set(r.id, r.name));
-  renderRoomList(rooms);
-  return rooms;
-}
-
-/** The sidebar: one entry per room, the open one marked. */
-function renderRoomList(rooms) {
-  const items = rooms.map((r) => {
-    const link = el('a', null, r.name);
-    link.href = `#room/${encodeURIComponent(r.id)}`;
-    link.dataset.room = r.id;
-    const li = el('li');
-    li.append(link, ' ', el('span', 'clients', `${r.clients} online`));
-    return li;
-  });
-  $('rooms').replaceChildren(...(items.length ? items : [el('li', 'empty', 'No rooms yet. Create one.')]));
-  markOpenRoom();
-}
-
-function markOpenRoom() {
-  for (const link of $('rooms').querySelectorAll('a')) {
-    if (link.dataset.room === room?.id) {
-      link.setAttribute('aria-current', 'page');
-      link.scrollIntoView({ block: 'nearest' });
-    } else {
-      link.removeAttribute('aria-current');
-    }
-  }
 }
 
 async function createRoom(event) {
   event.preventDefault();
   const form = event.target;
   try {
-    const created = await api('POST', '/chat/ws/createRoom', { name: form.elements.name.value.trim() });
-    roomNames.set(created.id, created.name);
+    const created = await api('POST', '/chat/ws/createRoom',
+      { name: form.elements.name.value.trim(), visibility: form.elements.visibility.value });
+    rememberRoom(created, 'owner');
     form.reset();
     location.hash = `#room/${encodeURIComponent(created.id)}`;
   } catch (error) {
@@ -261,43 +273,98 @@ async function createRoom(event) {
   }
 }
 
+/** The direct conversation with a user (created on the first ask), opened. */
+export async function startDirect(user) {
+  try {
+    const direct = await api('POST', `/chat/ws/direct/${encodeURIComponent(user.id)}`);
+    rememberRoom(direct, 'member');
+    location.hash = `#room/${encodeURIComponent(direct.id)}`;
+  } catch (error) {
+    fail(error);
+  }
+}
+
 // ---- A room: history, live events, resume ------------------------------------------------------------
 
-const historyPath = (id, before) =>
-  `/chat/ws/rooms/${encodeURIComponent(id)}/messages?limit=${PAGE_SIZE}${before ? `&before=${before}` : ''}`;
+export const roomPath = (id) => `/chat/ws/rooms/${encodeURIComponent(id)}`;
+const historyPath = (id, before) => `${roomPath(id)}/messages?limit=${PAGE_SIZE}${before ? `&before=${before}` : ''}`;
 
-/** Shows the room at once; route() then loads its history (loadRoom) and connects. */
-function openRoom(id) {
+/** The open room's id, null when none is open. */
+export const openRoomId = () => room?.id ?? null;
+
+/**
+ * Shows the room at once; route() then loads its history (loadRoom) and connects. With a target seq
+ * the history around that message is loaded and the message highlighted.
+ */
+function openRoom(id, target = 0) {
   // lastSeq: the highest seq shown, where a resumed connection continues (since=lastSeq).
-  room = { id, socket: null, lastSeq: 0, oldestSeq: 0, seen: new Set(), attempt: 0, timer: 0, loaded: false };
-  $('room-title').textContent = roomNames.get(id) ?? '';
+  // pinned: the reader is looking at an older message; new ones do not scroll the list to the end.
+  room = {
+    id, socket: null, lastSeq: 0, oldestSeq: 0, seen: new Set(), attempt: 0, timer: 0, loaded: false,
+    target, pinned: Boolean(target), readSent: 0, readTimer: 0, typingSentAt: 0, typers: new Map(), leaving: false,
+  };
+  $('room-title').textContent = roomLabel(id) ?? '';
   $('messages').replaceChildren();
+  $('typing').textContent = '';
   $('load-older').hidden = true;
   setConnection('connecting', 'Loading…');
-  markOpenRoom();
+  markOpen(id);
+  searchIn(id);
+  showRole(id);
   notify('');
 }
 
 async function loadRoom(r) {
-  const latest = await api('GET', historyPath(r.id));
+  // Around a target: the page that ends half a page after it.
+  const page = await api('GET', historyPath(r.id, r.target ? r.target + PAGE_SIZE / 2 : 0));
   if (room !== r) return;
   r.loaded = true;
-  $('room-title').textContent = roomNames.get(r.id) ?? r.id;
-  latest.forEach((m) => addMessage(m));
-  $('load-older').hidden = latest.length < PAGE_SIZE;
-  scrollToEnd();
+  $('room-title').textContent = roomLabel(r.id) ?? r.id;
+  showRole(r.id);
+  page.forEach((m) => addMessage(m));
+  $('load-older').hidden = page.length < PAGE_SIZE;
+  if (!r.target || !highlight(r.target)) scrollToEnd();
   setConnection('connecting', 'Connecting…');
   connect(r);
 }
 
+/** Marks the message with this seq and scrolls it into view; false when it is not shown. */
+function highlight(seq) {
+  const item = $('messages').querySelector(`.message[data-seq="${Number(seq)}"]`);
+  if (!item) return false;
+  for (const old of $('messages').querySelectorAll('.message.highlight')) old.classList.remove('highlight');
+  item.classList.add('highlight');
+  room.pinned = true;
+  const list = $('messages');
+  list.scrollTop += item.getBoundingClientRect().top - list.getBoundingClientRect().top - list.clientHeight / 3;
+  return true;
+}
+
+/** Who may delete others' messages in the open room, its owner and moderators (CSS shows their buttons), and its kind. */
+export function showRole(id) {
+  if (room?.id !== id) return;
+  const role = roleIn(id);
+  $('messages').dataset.moderator = String(role === 'owner' || role === 'moderator');
+  $('messages').dataset.visibility = visibilityOf(id) ?? '';
+}
+
 function closeRoom() {
   if (!room) return;
-  const { socket, timer } = room;
+  const { socket, timer, readTimer, typers } = room;
   room = null;  // handlers of the old room see room !== theirs and do nothing
   clearTimeout(timer);
+  clearTimeout(readTimer);
+  typers.forEach((t) => clearTimeout(t.timer));
   socket?.close(1000);
   recovered('socket');
-  markOpenRoom();
+  markOpen(null);
+  searchIn(null);
+  closeMembers();
+}
+
+/** Before leaving or deleting the open room: its socket's close (4403, 4404) is then expected. */
+export function leavingRoom(id) {
+  if (room?.id === id) room.leaving = true;
 }
 
 function leaveAfter(error) {
@@ -315,6 +382,7 @@ function connect(r) {
     r.attempt = 0;
     recovered('socket');
     setConnection('open', 'Connected');
+    markSeen();
   };
   socket.onmessage = (event) => {
     if (room === r) onEvent(JSON.parse(event.data));
@@ -328,21 +396,46 @@ function connect(r) {
 
 function onEvent(event) {
   switch (event.type) {
-    case 'message': addMessage(event); break;
+    case 'message': stopTyping(room, event.userId); addMessage(event); break;
     case 'edit': case 'delete': addMessage(event, true); break;
     case 'join': addNote(`${event.username} joined`); break;
     case 'leave': addNote(`${event.username} left`); break;
+    case 'member': onMember(event); break;
+    case 'typing': if (event.userId !== me.id) showTyping(room, event); break;
     case 'error': notify(`Not sent: ${event.detail || event.code}`, true); break;
   }
+}
+
+const MEMBER_NOTES = {
+  added: (e) => `${e.username} is now a member`,
+  removed: (e) => `${e.username} was removed`,
+  banned: (e) => `${e.username} was banned`,
+  role: (e) => `${e.username} is now a ${e.role}`,
+};
+
+function onMember(event) {
+  // Joining a public room makes one a member; its "joined" says so already.
+  const quiet = event.action === 'added' && $('messages').dataset.visibility === 'public';
+  if (!quiet && MEMBER_NOTES[event.action]) addNote(MEMBER_NOTES[event.action](event));
+  const r = room;
+  memberChanged(r.id);
+  if (event.userId === me.id) loadSidebar(me).then(() => showRole(r.id)).catch(fail);
 }
 
 function onClose(r, event) {
   if (event.code === 1008) return signedOut('You were signed out.');
   if (RECONNECT_CODES.has(event.code)) return scheduleReconnect(r);
+  if (event.code === 4403 || event.code === 4404) {
+    // Removed (or left), or the room is gone: it leaves the sidebar and the page goes back to the list.
+    forgetRoom(r.id);
+    recovered('socket');
+    location.hash = '#rooms';
+    if (!r.leaving) notify(event.code === 4403 ? 'You were removed from this room.' : 'This room was deleted.', true);
+    return;
+  }
   const reasons = {
     1003: 'The server accepts text messages only.',
     1009: 'That message was too large; the connection was closed.',
-    4404: 'This room was deleted.',
   };
   recovered('socket');
   setConnection('closed', 'Disconnected');
@@ -397,8 +490,74 @@ function send(event) {
   const content = input.value.trim();
   if (!content || room?.socket?.readyState !== WebSocket.OPEN) return;
   room.socket.send(JSON.stringify({ content }));
+  room.pinned = false;  // one's own message brings the list to its end
   input.value = '';
   input.focus();
+}
+
+// ---- Typing: sent while the user types (one frame per 3 s), shown under the list -------------------
+
+function typed() {
+  const r = room;
+  if (r?.socket?.readyState !== WebSocket.OPEN || !$('message-input').value.trim()) return;
+  if (Date.now() - r.typingSentAt < TYPING_EVERY_MS) return;
+  r.typingSentAt = Date.now();
+  r.socket.send(JSON.stringify({ type: 'typing' }));
+}
+
+function showTyping(r, event) {
+  clearTimeout(r.typers.get(event.userId)?.timer);
+  const timer = setTimeout(() => stopTyping(r, event.userId), TYPING_SHOWN_MS);
+  r.typers.set(event.userId, { username: event.username, timer });
+  showTypers(r);
+}
+
+function stopTyping(r, userId) {
+  const typer = r.typers.get(userId);
+  if (!typer) return;
+  clearTimeout(typer.timer);
+  r.typers.delete(userId);
+  showTypers(r);
+}
+
+function showTypers(r) {
+  if (room !== r) return;
+  const names = [...r.typers.values()].map((t) => t.username);
+  $('typing').textContent = names.length === 0 ? ''
+    : names.length === 1 ? `${names[0]} is typing…`
+      : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : 'Several people are typing…';
+}
+
+// ---- Read markers: move as the user sees messages of the open room ---------------------------------
+
+/** The highest seq the reader has seen: all of it at the end of the list, else the last message in view. */
+function seenUpTo(r) {
+  const list = $('messages');
+  if (atEnd(list)) return r.lastSeq;
+  const bottom = list.getBoundingClientRect().bottom;
+  const items = list.querySelectorAll('.message');
+  for (let i = items.length - 1; i >= 0; i--) {
+    if (items[i].getBoundingClientRect().bottom <= bottom + 1) return Number(items[i].dataset.seq);
+  }
+  return 0;
+}
+
+function markSeen() {
+  const r = room;
+  // Once the socket is open the user is a member (joining a public room makes one).
+  if (!r?.loaded || r.readTimer || r.socket?.readyState !== WebSocket.OPEN || document.visibilityState !== 'visible') return;
+  if (seenUpTo(r) <= Math.max(r.readSent, readSeqOf(r.id))) return;
+  r.readTimer = setTimeout(async () => {
+    r.readTimer = 0;
+    const upTo = seenUpTo(r);
+    if (room !== r || upTo <= r.readSent) return;
+    r.readSent = upTo;
+    try {
+      await api('PUT', `${roomPath(r.id)}/read`, { seq: upTo });
+    } catch (error) {
+      if (room === r && error.status !== 403 && error.status !== 404) fail(error);
+    }
+  }, READ_DELAY_MS);
 }
 
 // ---- Rendering: each seq once, always in seq order --------------------------------------------------
@@ -424,12 +583,15 @@ function addNote(text) {
   insertKeepingScroll(el('li', 'note', text), null);
 }
 
+const atEnd = (list) => list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+
 function insertKeepingScroll(item, before) {
   const list = $('messages');
-  const atEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  const wasAtEnd = atEnd(list);
   list.insertBefore(item, before);
   if (item.dataset.seq) decorateAround(item);  // its day separator and group, and those of the next one
-  if (atEnd && !before) scrollToEnd();
+  if (wasAtEnd && !before && !room.pinned) scrollToEnd();
+  markSeen();
 }
 
 function scrollToEnd() {
@@ -441,13 +603,21 @@ function scrollToEnd() {
 $('login-form').addEventListener('submit', (e) => authenticate(e, '/auth/login'));
 $('register-form').addEventListener('submit', (e) => authenticate(e, '/auth/register'));
 $('logout').addEventListener('click', logout);
-$('refresh-rooms').addEventListener('click', () => listRooms().catch(fail));
+$('refresh-rooms').addEventListener('click', () => loadSidebar(me).catch(fail));
 $('create-room-form').addEventListener('submit', createRoom);
 $('leave-room').addEventListener('click', () => { location.hash = '#rooms'; });
 $('load-older').addEventListener('click', loadOlder);
 $('send-form').addEventListener('submit', send);
+$('message-input').addEventListener('input', typed);
+$('messages').addEventListener('scroll', () => {
+  if (room && atEnd($('messages'))) room.pinned = false;
+  markSeen();
+}, { passive: true });
+document.addEventListener('visibilitychange', markSeen);
 window.addEventListener('hashchange', route);
 initTimeline(() => me);
+initMembers(() => me);
+initSearch();
 
 try {
   signedIn(await api('GET', '/user/me'));

@@ -2,7 +2,7 @@
 // follow or unfollow the author of a post or a chat message. Same rules as app.js: the cookie carries
 // the session, user content goes in through textContent only.
 
-import { api, el, fail } from './app.js';
+import { api, askFirst, el, fail, startDirect } from './app.js';
 
 const FEED_PAGE = 20;
 
@@ -59,49 +59,32 @@ export function followButton(me, author) {
   return button;
 }
 
+/** An author's name; another user's is a button that opens the direct conversation with them. */
+export function authorName(me, author) {
+  if (author.id === me.id) return el('span', 'author', author.username);
+  const button = el('button', 'author', author.username);
+  button.type = 'button';
+  button.title = `Message ${author.username} directly`;
+  button.addEventListener('click', () => startDirect(author));
+  return button;
+}
+
 function renderPost(me, post) {
   const item = el('li', post.authorId === me.id ? 'post mine' : 'post');
   item.dataset.id = post.id;
   const time = el('time', null, new Date(post.createdAt).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' }));
   time.dateTime = post.createdAt;
-  item.append(el('span', 'author', post.authorUsername), ' ', time);
+  item.append(authorName(me, { id: post.authorId, username: post.authorUsername }), ' ', time);
   if (post.authorId === me.id) {
-    item.append(' ', deleteButton(post, item));
+    item.append(' ', askFirst('delete-post', 'Delete', 'Delete this post? ', async () => {
+      await api('DELETE', `/user/posts/${post.id}`);
+      item.remove();
+    }));
   } else {
     item.append(' ', followButton(me, { id: post.authorId, username: post.authorUsername }));
   }
   item.append(el('p', 'content', post.content));
   return item;
-}
-
-/** Delete, then "Delete this post?" with Delete and Cancel in its place: nothing goes without a second click. */
-function deleteButton(post, item) {
-  const remove = el('button', 'delete-post secondary', 'Delete');
-  remove.type = 'button';
-  const confirm = el('span', 'confirm-delete');
-  const yes = el('button', 'really-delete', 'Delete');
-  const no = el('button', 'cancel-delete secondary', 'Cancel');
-  yes.type = no.type = 'button';
-  confirm.append(el('span', null, 'Delete this post? '), yes, ' ', no);
-  confirm.hidden = true;
-  const asking = (ask) => {
-    confirm.hidden = !ask;
-    remove.hidden = ask;
-    (ask ? no : remove).focus();
-  };
-  remove.addEventListener('click', () => asking(true));
-  no.addEventListener('click', () => asking(false));
-  yes.addEventListener('click', async () => {
-    try {
-      await api('DELETE', `/user/posts/${post.id}`);
-      item.remove();
-    } catch (error) {
-      fail(error);
-    }
-  });
-  const both = el('span');
-  both.append(remove, confirm);
-  return both;
 }
 
 async function loadFeed(me, before) {

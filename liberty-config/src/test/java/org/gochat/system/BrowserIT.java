@@ -17,12 +17,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -30,7 +32,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * their own, register, meet in a room and talk; one loses its connection, misses a message and
  * resumes; the other reloads the page; both log out. Then the layout at a desktop's and a phone's
  * width, a page change while the server cannot be reached, Follow and Unfollow, deleting a post,
- * day separators and grouping, an edit and a delete shown in place. Skipped, never passed, where Chromium is not installed.
+ * day separators and grouping, an edit and a delete shown in place. Rooms with members: a private
+ * room seen only by members, a member added by name, removed and told at once, a deleted room; a
+ * direct conversation started from a name, unread badges that rise and clear, typing shown to the
+ * other; edit and delete through the page, a search that jumps to an older message. Skipped, never
+ * passed, where Chromium is not installed.
  */
 @ExtendWith(GochatSystem.class)
 class BrowserIT {
@@ -336,6 +342,192 @@ class BrowserIT {
         }
     }
 
+    @Test
+    void aPrivateRoomIsSeenOnlyByItsMembersAndARemovedMemberIsToldAtOnce() {
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        String origin = "http://localhost:" + GochatSystem.server().httpPort;
+        try (Browser alice = new Browser("alice-private", origin, DESKTOP_WIDTH);
+             Browser bob = new Browser("bob-private", origin, DESKTOP_WIDTH)) {
+            alice.register("alice_m" + run);
+            bob.register("bob_m" + run);
+            String open = "Open " + run;
+            String secret = "Secret " + run;
+            alice.createRoom(open);
+            alice.createRoom(secret, "private");
+            String secretId = alice.openRoomId();
+            assertEquals(List.of("Private"), alice.visibleTexts("#my-rooms li:has(a[aria-current=page]) .kind"));
+
+            // Bob sees the public room, not the private one, and the server answers him as for no room.
+            bob.driver.findElement(By.id("refresh-rooms")).click();
+            bob.await("the public room listed", () -> bob.roomList("public-rooms").contains(open));
+            assertFalse(bob.roomList("public-rooms").contains(secret) || bob.roomList("my-rooms").contains(secret));
+            assertEquals(404, bob.fetchStatus("GET", "/chat/ws/rooms/" + secretId + "/messages"));
+
+            // Alice adds him by his name: the room appears in his sidebar without a reload.
+            alice.addMember("bob_m" + run);
+            alice.await("bob in the members panel", () -> alice.members().contains("bob_m" + run + " Member"));
+            bob.await("the private room in his list", () -> bob.roomList("my-rooms").contains(secret));
+            bob.driver.findElement(By.linkText(secret)).click();
+            bob.awaitRoom(secret);
+            alice.send("for members only");
+            bob.awaitMessages("for members only");
+
+            // A moderator's controls are not his: no add form, no remove buttons, but Leave.
+            bob.driver.findElement(By.id("members-toggle")).click();
+            bob.await("the members panel", () -> bob.members().size() == 2);
+            assertFalse(bob.displayed("add-member-form"));
+            assertEquals(List.of(), bob.visibleTexts("#members button.remove-member"));
+            assertTrue(bob.displayed("leave-membership"));
+
+            // Alice removes him: his open room says so and goes, and so does its entry in his list.
+            alice.driver.findElement(By.cssSelector("#members li[data-user] button.remove-member")).click();
+            bob.await("told of the removal", () -> "You were removed from this room.".equals(bob.notice()));
+            bob.await("the room closed", () -> !bob.displayed("room-view"));
+            bob.await("the room gone from his list", () -> !bob.roomList("my-rooms").contains(secret));
+            assertEquals(404, bob.fetchStatus("GET", "/chat/ws/rooms/" + secretId + "/messages"));
+            alice.await("bob gone from the panel", () -> alice.members().size() == 1);
+
+            // Added again, then the room is deleted: his open room says so too (4404).
+            alice.addMember("bob_m" + run);
+            bob.await("the private room back in his list", () -> bob.roomList("my-rooms").contains(secret));
+            bob.driver.findElement(By.linkText(secret)).click();
+            bob.awaitRoom(secret);
+            bob.awaitMessages("for members only");
+            alice.driver.findElement(By.cssSelector("#members-panel button.delete-room")).click();
+            alice.driver.findElement(By.cssSelector("#members-panel button.really-delete")).click();
+            alice.await("her room gone", () -> !alice.roomList("my-rooms").contains(secret) && !alice.displayed("room-view"));
+            bob.await("told of the deletion", () -> "This room was deleted.".equals(bob.notice()));
+            bob.await("the room gone from his list", () -> !bob.roomList("my-rooms").contains(secret) && !bob.displayed("room-view"));
+        }
+    }
+
+    @Test
+    void aDirectConversationFromANameWithUnreadBadgesAndTyping() {
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        String origin = "http://localhost:" + GochatSystem.server().httpPort;
+        try (Browser alice = new Browser("alice-direct", origin, DESKTOP_WIDTH);
+             Browser bob = new Browser("bob-direct", origin, DESKTOP_WIDTH)) {
+            String lobby = "Lobby " + run;
+            meet(alice, "alice_d" + run, bob, "bob_d" + run, lobby);
+            bob.send("hi, I am bob");
+            alice.awaitMessages("hi, I am bob");
+
+            // Alice starts a direct conversation from Bob's name on his message.
+            alice.driver.findElement(By.cssSelector("#messages .message button.author")).click();
+            alice.awaitRoom("bob_d" + run);
+            assertEquals(List.of("bob_d" + run), alice.markedRooms());
+
+            // It appears in Bob's list; what Alice writes raises its badge, live.
+            bob.await("the direct room in his list", () -> bob.roomList("my-rooms").contains("alice_d" + run));
+            assertEquals("", bob.unread("alice_d" + run));
+            alice.send("just between us");
+            bob.await("one unread", () -> "1".equals(bob.unread("alice_d" + run)));
+            alice.send("and this too");
+            bob.await("two unread", () -> "2".equals(bob.unread("alice_d" + run)));
+            assertEquals("", bob.unread(lobby), "the open room's messages are read");
+
+            // Bob opens it: both messages, and the badge clears (his read marker moved).
+            bob.driver.findElement(By.linkText("alice_d" + run)).click();
+            bob.awaitRoom("alice_d" + run);
+            bob.awaitMessages("just between us", "and this too");
+            bob.await("no unread", () -> "".equals(bob.unread("alice_d" + run)));
+
+            // Bob types: Alice sees it under the messages, and it clears a few seconds after he stops.
+            bob.driver.findElement(By.id("message-input")).sendKeys("let me th");
+            alice.await("typing shown", () -> ("bob_d" + run + " is typing…").equals(alice.text("typing")));
+            assertEquals("", bob.text("typing"), "not to the typist");
+            alice.await("typing cleared", () -> alice.text("typing").isEmpty());
+            bob.driver.findElement(By.id("message-input")).sendKeys("ink");
+            bob.driver.findElement(By.id("send")).click();
+            alice.awaitMessages("just between us", "and this too", "let me think");
+            alice.await("typing cleared by his message", () -> alice.text("typing").isEmpty());
+        }
+    }
+
+    @Test
+    void editDeleteAndASearchThatJumpsToTheMessage() {
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        String origin = "http://localhost:" + GochatSystem.server().httpPort;
+        try (Browser alice = new Browser("alice-search", origin, DESKTOP_WIDTH);
+             Browser bob = new Browser("bob-search", origin, DESKTOP_WIDTH)) {
+            String room = "Lifecycle " + run;
+            meet(alice, "alice_s" + run, bob, "bob_s" + run, room);
+            alice.send("frist");
+            alice.awaitMessages("frist");
+            bob.send("bob was here");
+            for (Browser b : List.of(alice, bob)) {
+                b.awaitMessages("frist", "bob was here");
+            }
+
+            // Alice edits her message in place: Edit, the text, Enter.
+            alice.driver.findElement(By.cssSelector("#messages .message.mine button.edit-message")).click();
+            WebElement field = alice.driver.findElement(By.cssSelector("#messages .edit-form input"));
+            field.clear();
+            field.sendKeys("first" + Keys.ENTER);
+            for (Browser b : List.of(alice, bob)) {
+                b.awaitMessages("first", "bob was here");
+                b.await("marked edited", () -> b.driver.findElements(By.cssSelector("#messages .message.edited")).size() == 1);
+            }
+
+            // Bob, a member, has Edit and Delete on his own message only; Alice, the owner, deletes his.
+            assertEquals(List.of(), bob.visibleTexts("#messages .message:not(.mine) .actions button"));
+            assertEquals(List.of("Edit", "Delete"), bob.visibleTexts("#messages .message.mine .actions button"));
+            alice.driver.findElement(By.cssSelector("#messages .message:not(.mine) button.delete-message")).click();
+            assertTrue(alice.driver.findElement(By.cssSelector("#messages .message:not(.mine) .confirm-delete")).getText()
+                    .startsWith("Delete this message?"));
+            alice.driver.findElement(By.cssSelector("#messages .message:not(.mine) button.really-delete")).click();
+            for (Browser b : List.of(alice, bob)) {
+                b.awaitMessages("first", "This message was deleted.");
+            }
+            // And her own.
+            alice.driver.findElement(By.cssSelector("#messages .message.mine button.delete-message")).click();
+            alice.driver.findElement(By.cssSelector("#messages .message.mine button.really-delete")).click();
+            for (Browser b : List.of(alice, bob)) {
+                b.awaitMessages("This message was deleted.", "This message was deleted.");
+                assertEquals(List.of(), b.visibleTexts("#messages .actions button"), "nothing to do with a deleted message");
+            }
+
+            // A message older than the page a reload shows: the search finds it and jumps to it.
+            bob.send("a needle in the haystack");
+            alice.awaitMessages("This message was deleted.", "This message was deleted.", "a needle in the haystack");
+            alice.sendThroughASocket(60, "filler");
+            bob.await("the fillers", () -> bob.texts(".message .content").size() == 63);
+            bob.driver.navigate().refresh();
+            bob.awaitRoom(room);
+            assertFalse(bob.texts(".message .content").contains("a needle in the haystack"), "not on the last page");
+            bob.driver.findElement(By.id("search-input")).sendKeys("needle");
+            bob.driver.findElement(By.cssSelector("#search-form button[type=submit]")).click();
+            bob.await("one result", () -> bob.visibleTexts("#search-results .result-content").equals(List.of("a needle in the haystack")));
+            assertEquals(room, bob.driver.findElement(By.cssSelector("#search-results .result-room")).getText());
+            bob.driver.findElement(By.cssSelector("#search-results a")).click();
+            bob.await("the message highlighted", () -> bob.visibleTexts("#messages .message.highlight .content")
+                    .equals(List.of("a needle in the haystack")));
+            assertTrue((Boolean) bob.driver.executeScript("const m = document.querySelector('#messages .message.highlight')"
+                    + ".getBoundingClientRect(), l = document.getElementById('messages').getBoundingClientRect();"
+                    + " return m.top >= l.top && m.bottom <= l.bottom;"), "scrolled into view");
+            bob.awaitConnection("open");
+            bob.await("everything after it, once", () -> bob.texts(".message .content").size() == 63);
+            assertTrue(bob.seqsAscending());
+
+            // In this room only: the same message.
+            WebElement scope = bob.driver.findElement(By.id("search-scope"));
+            new Select(scope).selectByValue("room");
+            bob.driver.findElement(By.id("search-input")).clear();
+            bob.driver.findElement(By.id("search-input")).sendKeys("haystack");
+            bob.driver.findElement(By.cssSelector("#search-form button[type=submit]")).click();
+            bob.await("the room's result", () -> bob.visibleTexts("#search-results .result-content").equals(List.of("a needle in the haystack"))
+                    && bob.driver.findElement(By.id("search-title")).getText().equals("Results in " + room));
+        }
+    }
+
+    /** Two users register; the first creates a public room, the second joins it. */
+    private static void meet(Browser first, String firstName, Browser second, String secondName, String roomName) {
+        first.register(firstName);
+        second.register(secondName);
+        first.createRoom(roomName);
+        second.join(roomName);
+    }
+
     /** One headless Chromium with a profile (cookies) of its own, on the client's page. */
     private static final class Browser implements AutoCloseable {
 
@@ -383,6 +575,68 @@ class BrowserIT {
             form.findElement(By.name("name")).sendKeys(roomName);
             form.findElement(By.cssSelector("button[type=submit]")).click();
             awaitRoom(roomName);
+        }
+
+        /** A room created with the form, public or private. */
+        void createRoom(String roomName, String visibility) {
+            WebElement form = driver.findElement(By.id("create-room-form"));
+            form.findElement(By.name("name")).sendKeys(roomName);
+            form.findElement(By.cssSelector("input[name=visibility][value=" + visibility + "]")).click();
+            form.findElement(By.cssSelector("button[type=submit]")).click();
+            awaitRoom(roomName);
+        }
+
+        /** The names in one of the sidebar's lists: my-rooms (the inbox) or public-rooms (read at once: items come and go live). */
+        @SuppressWarnings("unchecked")
+        List<String> roomList(String list) {
+            return (List<String>) driver.executeScript("return [...document.querySelectorAll('#' + arguments[0] + ' a[data-room]')]"
+                    + ".map(a => a.textContent);", list);
+        }
+
+        /** The unread badge of one of the user's rooms ("" when none is shown). */
+        String unread(String roomName) {
+            return (String) driver.executeScript("const li = [...document.querySelectorAll('#my-rooms li')]"
+                    + ".find(l => l.querySelector('a')?.textContent === arguments[0]);"
+                    + " const badge = li?.querySelector('.unread'); return badge && !badge.hidden ? badge.textContent : '';", roomName);
+        }
+
+        /** The open room's id, from the address. */
+        String openRoomId() {
+            return (String) driver.executeScript("return decodeURIComponent(location.hash.split('/')[1]);");
+        }
+
+        /** The members panel's entries: "name role" each ("name (you) role" for oneself). */
+        @SuppressWarnings("unchecked")
+        List<String> members() {
+            return (List<String>) driver.executeScript("return [...document.querySelectorAll('#members li')].map(li =>"
+                    + " li.querySelector('.member-name').textContent + ' ' + li.querySelector('.role').textContent);");
+        }
+
+        /** Adds a member to the open room by username, through the members panel. */
+        void addMember(String username) {
+            if (!displayed("members-panel")) {
+                driver.findElement(By.id("members-toggle")).click();
+            }
+            visible("add-member-form");
+            WebElement form = driver.findElement(By.id("add-member-form"));
+            form.findElement(By.name("username")).sendKeys(username);
+            form.findElement(By.cssSelector("button[type=submit]")).click();
+        }
+
+        /** Sends this many messages ("prefix n") over a socket of its own to the open room, and waits until all came back. */
+        void sendThroughASocket(int count, String prefix) {
+            driver.executeAsyncScript("const [room, count, prefix, done] = arguments;"
+                    + "const ws = new WebSocket(`ws://${location.host}/chat/ws/joinRoom/${encodeURIComponent(room)}`);"
+                    + "let back = 0;"
+                    + "ws.onopen = () => { for (let i = 1; i <= count; i++) ws.send(prefix + ' ' + i); };"
+                    + "ws.onmessage = (e) => { const m = JSON.parse(e.data);"
+                    + " if (m.type === 'message' && m.content.startsWith(prefix) && ++back === count) { ws.close(); done(); } };",
+                    openRoomId(), count, prefix);
+        }
+
+        /** The text of the element with this id. */
+        String text(String id) {
+            return driver.findElement(By.id(id)).getText();
         }
 
         void join(String roomName) {
@@ -492,8 +746,9 @@ class BrowserIT {
             return driver.findElement(By.id("notice")).getText();
         }
 
+        /** The texts of the elements this selector finds in the message list, shown or not. */
         @SuppressWarnings("unchecked")
-        private List<String> texts(String selector) {
+        List<String> texts(String selector) {
             return (List<String>) driver.executeScript(
                     "return [...document.querySelectorAll('#messages ' + arguments[0])].map(e => e.textContent);",
                     selector);
