@@ -6,7 +6,7 @@
 import { applyChange, decorateAround, placeFor, renderMessage } from './messages.js';
 import { initTimeline, loadFollowing, resetTimeline, showTimeline } from './timeline.js';
 import {
-  forgetRoom, loadSidebar, markOpen, readSeqOf, rememberRoom, roleIn, roomLabel, startUserSocket, stopUserSocket,
+  forgetRoom, lastSeqOf, loadSidebar, markOpen, readSeqOf, rememberRoom, roleIn, roomLabel, startUserSocket, stopUserSocket,
   visibilityOf,
 } from './sidebar.js';
 import { closeMembers, initMembers, memberChanged } from './members.js';
@@ -16,6 +16,7 @@ const PAGE_SIZE = 50;
 const TYPING_EVERY_MS = 3000;   // the server forwards one typing frame per user per room every 3 s
 const TYPING_SHOWN_MS = 5000;   // "X is typing…" stays this long after their last frame
 const READ_DELAY_MS = 300;      // read markers: one request for what was seen within this time
+const CATCH_UP_MAX = 200;       // after a jump, at most this many newer events come by since=; more are paged
 const RECONNECT_CODES = new Set([1001, 1006, 1011, 1012, 1013]);
 const MAX_BACKOFF_MS = 8000;
 const UNREACHABLE = 'The server cannot be reached.';
@@ -307,6 +308,8 @@ function openRoom(id, target = 0) {
   $('messages').replaceChildren();
   $('typing').textContent = '';
   $('load-older').hidden = true;
+  $('behind').hidden = true;
+  $('jump-latest').href = `#room/${encodeURIComponent(id)}`;
   setConnection('connecting', 'Loading…');
   markOpen(id);
   searchIn(id);
@@ -324,8 +327,34 @@ async function loadRoom(r) {
   page.forEach((m) => addMessage(m));
   $('load-older').hidden = page.length < PAGE_SIZE;
   if (!r.target || !highlight(r.target)) scrollToEnd();
+  catchUp(r);
+}
+
+/**
+ * Connects from the last seq shown, unless that is far behind the room's end (after a jump to an old
+ * message): then the newer messages come page by page ("Load newer messages") until it is not.
+ */
+function catchUp(r, atTheEnd = false) {
+  const behind = Boolean(r.target) && !atTheEnd && lastSeqOf(r.id) - r.lastSeq > CATCH_UP_MAX;
+  $('behind').hidden = !behind;
+  if (behind) return setConnection('behind', 'Older messages');
+  // Caught up: the address names the room again, so that a reload shows its latest messages.
+  if (r.target) history.replaceState(null, '', `#room/${encodeURIComponent(r.id)}`);
   setConnection('connecting', 'Connecting…');
   connect(r);
+}
+
+async function loadNewer() {
+  const r = room;
+  try {
+    // The page that ends PAGE_SIZE after the last seq shown: the next PAGE_SIZE events of the stream.
+    const newer = await api('GET', historyPath(r.id, r.lastSeq + PAGE_SIZE + 1));
+    if (room !== r) return;
+    newer.forEach((m) => addMessage(m));
+    catchUp(r, newer.length < PAGE_SIZE);
+  } catch (error) {
+    fail(error);
+  }
 }
 
 /** Marks the message with this seq and scrolls it into view; false when it is not shown. */
@@ -607,6 +636,7 @@ $('refresh-rooms').addEventListener('click', () => loadSidebar(me).catch(fail));
 $('create-room-form').addEventListener('submit', createRoom);
 $('leave-room').addEventListener('click', () => { location.hash = '#rooms'; });
 $('load-older').addEventListener('click', loadOlder);
+$('load-newer').addEventListener('click', loadNewer);
 $('send-form').addEventListener('submit', send);
 $('message-input').addEventListener('input', typed);
 $('messages').addEventListener('scroll', () => {

@@ -77,27 +77,31 @@ function memberItem(id, member, me, role, direct) {
   li.append(el('span', 'member-name', member.id === me.id ? `${member.username} (you)` : member.username), ' ',
     el('span', 'role', ROLE_NAMES[member.role] ?? member.role));
   if (direct || member.id === me.id) return li;
+  const path = `${roomPath(id)}/members/${member.id}`;
+  const button = (className, text, label, method, to, body) => {
+    const b = el('button', `secondary ${className}`, text);
+    b.type = 'button';
+    b.setAttribute('aria-label', `${label} ${member.username}`);
+    b.addEventListener('click', () => act(id, method, to, body));
+    li.append(' ', b);
+  };
   // The owner changes anyone's role but its own and removes anyone; a moderator removes members.
   if (role === 'owner') {
     const moderator = member.role === 'moderator';
-    const change = el('button', 'secondary change-role', moderator ? 'Make member' : 'Make moderator');
-    change.type = 'button';
-    change.addEventListener('click', () => act(id, 'PUT', member, { role: moderator ? 'member' : 'moderator' }));
-    li.append(' ', change);
+    button('change-role', moderator ? 'Make member' : 'Make moderator', moderator ? 'Make a member:' : 'Make a moderator:',
+      'PUT', path, { role: moderator ? 'member' : 'moderator' });
   }
   if (role === 'owner' || (role === 'moderator' && member.role === 'member')) {
-    const remove = el('button', 'secondary remove-member', 'Remove');
-    remove.type = 'button';
-    remove.setAttribute('aria-label', `Remove ${member.username}`);
-    remove.addEventListener('click', () => act(id, 'DELETE', member));
-    li.append(' ', remove);
+    button('remove-member', 'Remove', 'Remove', 'DELETE', path);
+    // A banned user cannot join a public room again (a private room is closed to the removed anyway).
+    if (visibilityOf(id) === 'public') button('ban-member', 'Ban', 'Ban', 'DELETE', `${path}?ban=true`);
   }
   return li;
 }
 
-async function act(id, method, member, body) {
+async function act(id, method, path, body) {
   try {
-    await api(method, `${roomPath(id)}/members/${member.id}`, body);
+    await api(method, path, body);
     await showMembers(id);
   } catch (error) {
     fail(error);

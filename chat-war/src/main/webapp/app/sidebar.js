@@ -31,6 +31,11 @@ export function visibilityOf(id) {
   return (inbox.get(id)?.room ?? publicRooms.find((r) => r.id === id))?.visibility ?? null;
 }
 
+/** The room's last seq as the inbox last told it (0: not known). */
+export function lastSeqOf(id) {
+  return inbox.get(id)?.lastSeq ?? 0;
+}
+
 /** The read marker the server holds for the caller in a room (0: none known). */
 export function readSeqOf(id) {
   return inbox.get(id)?.readSeq ?? 0;

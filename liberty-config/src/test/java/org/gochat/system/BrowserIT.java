@@ -24,6 +24,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -460,6 +461,8 @@ class BrowserIT {
             }
 
             // Alice edits her message in place: Edit, the text, Enter.
+            // A message's actions show when the pointer is over it (on a screen without one, always).
+            alice.hover("#messages .message.mine");
             alice.driver.findElement(By.cssSelector("#messages .message.mine button.edit-message")).click();
             WebElement field = alice.driver.findElement(By.cssSelector("#messages .edit-form input"));
             field.clear();
@@ -471,7 +474,11 @@ class BrowserIT {
 
             // Bob, a member, has Edit and Delete on his own message only; Alice, the owner, deletes his.
             assertEquals(List.of(), bob.visibleTexts("#messages .message:not(.mine) .actions button"));
+            bob.hover("#messages .message:not(.mine)");
+            assertEquals(List.of(), bob.visibleTexts("#messages .message:not(.mine) .actions button"));
+            bob.hover("#messages .message.mine");
             assertEquals(List.of("Edit", "Delete"), bob.visibleTexts("#messages .message.mine .actions button"));
+            alice.hover("#messages .message:not(.mine)");
             alice.driver.findElement(By.cssSelector("#messages .message:not(.mine) button.delete-message")).click();
             assertTrue(alice.driver.findElement(By.cssSelector("#messages .message:not(.mine) .confirm-delete")).getText()
                     .startsWith("Delete this message?"));
@@ -480,6 +487,7 @@ class BrowserIT {
                 b.awaitMessages("first", "This message was deleted.");
             }
             // And her own.
+            alice.hover("#messages .message.mine");
             alice.driver.findElement(By.cssSelector("#messages .message.mine button.delete-message")).click();
             alice.driver.findElement(By.cssSelector("#messages .message.mine button.really-delete")).click();
             for (Browser b : List.of(alice, bob)) {
@@ -517,6 +525,30 @@ class BrowserIT {
             bob.driver.findElement(By.cssSelector("#search-form button[type=submit]")).click();
             bob.await("the room's result", () -> bob.visibleTexts("#search-results .result-content").equals(List.of("a needle in the haystack"))
                     && bob.driver.findElement(By.id("search-title")).getText().equals("Results in " + room));
+
+            // Far behind the room's end (over 200 newer events), the newer messages come page by page
+            // until the rest is near enough to come live.
+            alice.sendThroughASocket(250, "more");
+            bob.await("the new ones", () -> bob.texts(".message .content").size() == 313);
+            bob.driver.navigate().refresh();
+            bob.awaitRoom(room);
+            bob.driver.findElement(By.id("search-input")).sendKeys("needle");
+            bob.driver.findElement(By.cssSelector("#search-form button[type=submit]")).click();
+            bob.await("the result", () -> bob.visibleTexts("#search-results .result-content").equals(List.of("a needle in the haystack")));
+            bob.driver.findElement(By.cssSelector("#search-results a")).click();
+            bob.await("the message highlighted", () -> bob.visibleTexts("#messages .message.highlight .content")
+                    .equals(List.of("a needle in the haystack")));
+            bob.awaitConnection("behind");
+            assertEquals(27, bob.texts(".message .content").size(), "the page around it");
+            assertTrue(bob.displayed("load-newer"));
+            bob.driver.findElement(By.id("load-newer")).click();
+            bob.await("the next page", () -> bob.texts(".message .content").size() == 77);
+            bob.awaitConnection("behind");
+            bob.driver.findElement(By.id("load-newer")).click();
+            bob.awaitConnection("open");
+            bob.await("the rest, live", () -> bob.texts(".message .content").size() == 313);
+            assertTrue(bob.seqsAscending(), "messages in seq order");
+            assertFalse(bob.displayed("behind"));
         }
     }
 
@@ -623,15 +655,25 @@ class BrowserIT {
             form.findElement(By.cssSelector("button[type=submit]")).click();
         }
 
-        /** Sends this many messages ("prefix n") over a socket of its own to the open room, and waits until all came back. */
+        /**
+         * Sends this many messages ("prefix n") over a socket of its own to the open room, 100 a
+         * second (the server's rate), and waits until all came back.
+         */
         void sendThroughASocket(int count, String prefix) {
             driver.executeAsyncScript("const [room, count, prefix, done] = arguments;"
                     + "const ws = new WebSocket(`ws://${location.host}/chat/ws/joinRoom/${encodeURIComponent(room)}`);"
                     + "let back = 0;"
-                    + "ws.onopen = () => { for (let i = 1; i <= count; i++) ws.send(prefix + ' ' + i); };"
+                    + "const from = (n) => { for (let i = n; i <= Math.min(count, n + 99); i++) ws.send(prefix + ' ' + i);"
+                    + " if (n + 100 <= count) setTimeout(() => from(n + 100), 1100); };"
+                    + "ws.onopen = () => from(1);"
                     + "ws.onmessage = (e) => { const m = JSON.parse(e.data);"
                     + " if (m.type === 'message' && m.content.startsWith(prefix) && ++back === count) { ws.close(); done(); } };",
                     openRoomId(), count, prefix);
+        }
+
+        /** Moves the pointer over the first element this selector finds. */
+        void hover(String selector) {
+            new Actions(driver).moveToElement(driver.findElement(By.cssSelector(selector))).perform();
         }
 
         /** The text of the element with this id. */
