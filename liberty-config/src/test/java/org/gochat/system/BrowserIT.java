@@ -388,7 +388,19 @@ class BrowserIT {
             assertEquals(404, bob.fetchStatus("GET", "/chat/ws/rooms/" + secretId + "/messages"));
             alice.await("bob gone from the panel", () -> alice.members().size() == 1);
 
-            // Added again, then the room is deleted: his open room says so too (4404).
+            // Added again, he leaves by himself: the room goes without a word of removal.
+            alice.addMember("bob_m" + run);
+            bob.await("the private room back in his list", () -> bob.roomList("my-rooms").contains(secret));
+            bob.driver.findElement(By.linkText(secret)).click();
+            bob.awaitRoom(secret);
+            bob.driver.findElement(By.id("members-toggle")).click();
+            bob.visible("leave-membership");
+            bob.driver.findElement(By.id("leave-membership")).click();
+            bob.await("the room left", () -> !bob.displayed("room-view") && !bob.roomList("my-rooms").contains(secret));
+            assertEquals("You left the room.", bob.notice());
+            alice.await("bob gone from the panel again", () -> alice.members().size() == 1);
+
+            // Added once more, then the room is deleted: his open room says so too (4404).
             alice.addMember("bob_m" + run);
             bob.await("the private room back in his list", () -> bob.roomList("my-rooms").contains(secret));
             bob.driver.findElement(By.linkText(secret)).click();
