@@ -13,6 +13,7 @@ const $ = (id) => document.getElementById(id);
 
 let currentUser = () => null;
 let shownFor = null;  // the room whose members are shown (null: the panel is closed)
+let lastShown = 0;    // the last member's id shown: where "More members" continues (after=)
 
 /** Wires the panel's buttons; {@code user} answers who is signed in. */
 export function initMembers(user) {
@@ -23,6 +24,7 @@ export function initMembers(user) {
     else if (id) showMembers(id);
   });
   $('add-member-form').addEventListener('submit', addMember);
+  $('more-members').addEventListener('click', () => shownFor && showMembers(shownFor, lastShown));
   $('leave-membership').addEventListener('click', leave);
 }
 
@@ -38,26 +40,34 @@ export function memberChanged(id) {
   if (shownFor === id) showMembers(id);
 }
 
-async function showMembers(id) {
+/** The first page of the room's members, or with {@code after} the next one, added to those shown. */
+async function showMembers(id, after = 0) {
   shownFor = id;
   $('members-panel').hidden = false;
   $('members-toggle').setAttribute('aria-expanded', 'true');
   try {
-    const members = await api('GET', `${roomPath(id)}/members?limit=${MEMBERS_PAGE}`);
-    if (shownFor === id) render(id, members);
+    const members = await api('GET', `${roomPath(id)}/members?limit=${MEMBERS_PAGE}${after ? `&after=${after}` : ''}`);
+    if (shownFor !== id) return;
+    const me = currentUser();
+    const items = members.map((m) => memberItem(id, m, me, roleIn(id), visibilityOf(id) === 'direct'));
+    if (after) $('members').append(...items);
+    else render(id, items, members.some((m) => m.id === me.id));
+    if (members.length) lastShown = members[members.length - 1].id;
+    $('more-members').hidden = members.length < MEMBERS_PAGE;
   } catch (error) {
     fail(error);
   }
 }
 
-function render(id, members) {
-  const me = currentUser();
+/** The first page's items and the controls the caller's role allows. */
+function render(id, items, listed) {
   const role = roleIn(id);
   const direct = visibilityOf(id) === 'direct';
   const manages = !direct && (role === 'owner' || role === 'moderator');
-  $('members').replaceChildren(...members.map((m) => memberItem(id, m, me, role, direct)));
+  $('members').replaceChildren(...items);
   $('add-member-form').hidden = !manages;
-  $('leave-membership').hidden = direct || role === 'owner' || !members.some((m) => m.id === me.id);
+  // A member: one with a role in the inbox, or listed (a public room joined a moment ago).
+  $('leave-membership').hidden = direct || role === 'owner' || !(role || listed);
   const slot = $('delete-room-slot');
   slot.replaceChildren();
   if (role === 'owner') {
