@@ -222,7 +222,7 @@ public class UserSockets {
         due.forEach((userId, roomIds) -> {
             try {
                 List<InboxEntry> entries = memberships.inbox(userId, roomIds);
-                entries.forEach(e -> send(userId, Frames.encode(InboxEvent.of(e)), inboxEvents));
+                entries.forEach(e -> send(userId, Frames.encode(new InboxEvent(e)), inboxEvents));
             } catch (RuntimeException e) {
                 // The database is unreachable: try these again at the next flush.
                 LOG.log(Level.FINE, "Could not read the inbox of user " + userId, e);

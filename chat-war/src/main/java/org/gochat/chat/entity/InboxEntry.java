@@ -20,15 +20,20 @@ public record InboxEntry(RoomView room, String role, long lastSeq, long readSeq,
             g.writeStartObject();
             context.serialize("room", e.room(), g);
             g.write("role", e.role());
-            g.write("lastSeq", e.lastSeq());
-            g.write("readSeq", e.readSeq());
-            g.write("unread", e.unread());
-            if (e.lastMessage() == null) {
-                g.writeNull("lastMessage");
-            } else {
-                context.serialize("lastMessage", e.lastMessage(), g);
-            }
+            writeState(e, g, context);
             g.writeEnd();
+        }
+    }
+
+    /** The room's state as the inbox and the user socket's {@code inbox} frame write it: lastSeq, readSeq, unread, lastMessage. */
+    static void writeState(InboxEntry e, JsonGenerator g, SerializationContext context) {
+        g.write("lastSeq", e.lastSeq());
+        g.write("readSeq", e.readSeq());
+        g.write("unread", e.unread());
+        if (e.lastMessage() == null) {
+            g.writeNull("lastMessage");
+        } else {
+            context.serialize("lastMessage", e.lastMessage(), g);
         }
     }
 }
