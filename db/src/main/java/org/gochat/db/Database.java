@@ -2,6 +2,7 @@ package org.gochat.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 import java.util.logging.Logger;
 
@@ -56,10 +57,17 @@ public final class Database {
         LOG.info("Database ready");
     }
 
-    /** Whether PostgreSQL answers a trivial query within two seconds. */
+    /**
+     * Whether PostgreSQL answers a trivial query within two seconds. A query, not
+     * {@code Connection.isValid}: a pooled connection that the database dropped (a restart) fails the
+     * query through the server's JDBC wrapper, which then purges the pool; {@code isValid} only
+     * answers false, and the dead connection went back to the pool for the next caller to fail on.
+     */
     public static boolean isReachable() {
-        try (Connection c = dataSource().getConnection()) {
-            return c.isValid(2);
+        try (Connection c = dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.setQueryTimeout(2);
+            s.execute("SELECT 1");
+            return true;
         } catch (SQLException | IllegalStateException e) {
             return false;
         }

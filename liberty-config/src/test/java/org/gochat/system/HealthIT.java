@@ -3,17 +3,28 @@ package org.gochat.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import jakarta.json.JsonObject;
 
+import org.gochat.testkit.ChatSocket;
 import org.gochat.testkit.Http;
+import org.gochat.testkit.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(GochatSystem.class)
 class HealthIT {
+
+    private static final int PARALLEL_READS = 16;
+    private static final int REPLAYS = 8;
 
     @Test
     void livenessIsUp() {
@@ -32,10 +43,21 @@ class HealthIT {
         assertEquals("UP", checks.get("notification-bus"), checks.toString());
     }
 
+    /**
+     * Readiness follows the database; once it is ready again, no request fails on a connection the
+     * pool kept from before the restart: every history read and a member's replay succeed.
+     */
     @Test
-    void readinessFollowsTheDatabase() {
+    void readinessFollowsTheDatabaseAndNothingFailsOnceItIsBack() throws Exception {
         LibertyServer server = GochatSystem.server();
         assertEquals(200, Http.get(server.uri("/health/ready")).status());
+        User alice = Chat.register();
+        String room = Chat.createRoom(alice);
+        ChatSocket before = Chat.join(alice, room, 0);
+        before.sendAndAwait("before the restart ", 1, 3);
+        before.close();
+        readHistoryTogether(alice, room); // the pool holds this many connections now
+        replayEverywhere(alice, room); // and the send pool's threads have read replays
 
         GochatSystem.postgres().stop();
         try {
@@ -50,5 +72,32 @@ class HealthIT {
         Http.Response up = Http.get(server.uri("/health/ready"));
         assertEquals(200, up.status());
         assertEquals("UP", up.json().getString("status"));
+        readHistoryTogether(alice, room);
+        replayEverywhere(alice, room);
+    }
+
+    /** Joins the room with since=0 several times, one after the other, so that every send thread replays; each gets seqs 1-3. */
+    private static void replayEverywhere(User user, String room) throws InterruptedException {
+        for (int i = 0; i < REPLAYS; i++) {
+            ChatSocket s = Chat.join(user, room, 0);
+            assertEquals(List.of(1L, 2L, 3L), Chat.seqs(s.next("message", 3, 10)), "replay " + i);
+            s.close();
+        }
+    }
+
+    /** Reads the room's history with many requests at once; each must answer 200 with its 3 messages. */
+    private static void readHistoryTogether(User user, String room) throws Exception {
+        ExecutorService readers = Executors.newFixedThreadPool(PARALLEL_READS);
+        try {
+            List<Future<List<JsonObject>>> reads = new ArrayList<>();
+            for (int i = 0; i < PARALLEL_READS; i++) {
+                reads.add(readers.submit(() -> Chat.history(user, room)));
+            }
+            for (Future<List<JsonObject>> read : reads) {
+                assertEquals(3, read.get(30, TimeUnit.SECONDS).size());
+            }
+        } finally {
+            readers.shutdownNow();
+        }
     }
 }

@@ -228,7 +228,7 @@ public final class Member {
         left = true;
     }
 
-    /** A message of this connection could not be stored: close with 1011 so the client resumes. */
+    /** A message of this connection could not be stored, or its replay read: close with 1011 so the client resumes. */
     void fail(String reason) {
         close(CloseReason.CloseCodes.UNEXPECTED_CONDITION, reason);
     }
@@ -272,7 +272,15 @@ public final class Member {
         int sent = 0;
         long after = replay.after();
         while (after < replay.upTo()) {
-            List<ChatMessage> page = services.store().after(roomId, after, replay.upTo(), REPLAY_PAGE);
+            List<ChatMessage> page;
+            try {
+                page = services.store().after(roomId, after, replay.upTo(), REPLAY_PAGE);
+            } catch (RuntimeException e) {
+                // Sending what comes next would leave a gap: close with 1011, and the client resumes from what it has.
+                LOG.log(Level.WARNING, "Could not read the replay of room " + roomId + " for " + key, e);
+                fail("The server could not read the room's messages; resume with since.");
+                return sent;
+            }
             for (ChatMessage m : page) {
                 if (closing.get()) {
                     return sent;

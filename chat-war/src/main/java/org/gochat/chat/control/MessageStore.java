@@ -26,6 +26,8 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import javax.sql.DataSource;
+
 import org.eclipse.microprofile.metrics.Counter;
 import org.gochat.chat.entity.ChatError;
 import org.gochat.chat.entity.ChatMessage;
@@ -146,6 +148,16 @@ public class MessageStore {
 
     @Resource(lookup = "concurrent/chat")
     ManagedExecutorService executor;
+
+    /**
+     * The dataSource, unshared, for {@link #after}: members' replays read on the send pool's threads,
+     * which live as long as the server, and on such a thread a shared connection stays with the
+     * thread's one local transaction, never goes back to the pool and is never validated again: after
+     * a database restart every replay on that thread failed on the dead connection. An unshared one
+     * goes back to the pool when it is closed, and the pool validates it before the next use.
+     */
+    @Resource(lookup = Database.JNDI_NAME, shareable = false)
+    DataSource unshared;
 
     @Inject
     ChatMetrics metrics;
@@ -444,8 +456,12 @@ public class MessageStore {
 
     /** Up to {@code limit} events with {@code after < seq <= upTo}, ascending, messages in their current state. */
     public List<ChatMessage> after(String roomId, long after, long upTo, int limit) {
-        return query("SELECT " + COLUMNS + " FROM messages WHERE room_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
-                roomId, after, upTo, limit);
+        try (Connection c = unshared.getConnection()) {
+            return query(c, "SELECT " + COLUMNS + " FROM messages WHERE room_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+                    roomId, after, upTo, limit);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read messages", e);
+        }
     }
 
     /** The newest {@code limit} events with {@code seq < before}, ascending, messages in their current state. */
@@ -461,15 +477,6 @@ public class MessageStore {
     static List<ChatMessage> before(Connection c, String roomId, long before, int limit) throws SQLException {
         return query(c, "SELECT * FROM (SELECT " + COLUMNS + " FROM messages WHERE room_id = ? AND seq < ?"
                 + " ORDER BY seq DESC LIMIT ?) newest ORDER BY seq", roomId, before, limit);
-    }
-
-    /** The events a query of {@link #COLUMNS} finds, in its order. */
-    static List<ChatMessage> query(String sql, Object... parameters) {
-        try (Connection c = Database.dataSource().getConnection()) {
-            return query(c, sql, parameters);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read messages", e);
-        }
     }
 
     /**
