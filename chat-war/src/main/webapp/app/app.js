@@ -379,10 +379,11 @@ export function showRole(id) {
 
 function closeRoom() {
   if (!room) return;
-  const { socket, timer, readTimer, typers } = room;
+  const r = room;
+  const { socket, timer, readTimer, typers } = r;
+  if (readTimer) sendRead(r);  // seen just now, before its list goes
   room = null;  // handlers of the old room see room !== theirs and do nothing
   clearTimeout(timer);
-  clearTimeout(readTimer);
   typers.forEach((t) => clearTimeout(t.timer));
   socket?.close(1000);
   recovered('socket');
@@ -576,17 +577,21 @@ function markSeen() {
   // Once the socket is open the user is a member (joining a public room makes one).
   if (!r?.loaded || r.readTimer || r.socket?.readyState !== WebSocket.OPEN || document.visibilityState !== 'visible') return;
   if (seenUpTo(r) <= Math.max(r.readSent, readSeqOf(r.id))) return;
-  r.readTimer = setTimeout(async () => {
-    r.readTimer = 0;
-    const upTo = seenUpTo(r);
-    if (room !== r || upTo <= r.readSent) return;
-    r.readSent = upTo;
-    try {
-      await api('PUT', `${roomPath(r.id)}/read`, { seq: upTo });
-    } catch (error) {
-      if (room === r && error.status !== 403 && error.status !== 404) fail(error);
-    }
-  }, READ_DELAY_MS);
+  r.readTimer = setTimeout(() => sendRead(r), READ_DELAY_MS);
+}
+
+/** Moves the read marker to what is seen now; also when the room closes, so nothing seen is lost. */
+async function sendRead(r) {
+  clearTimeout(r.readTimer);
+  r.readTimer = 0;
+  const upTo = seenUpTo(r);
+  if (upTo <= r.readSent) return;
+  r.readSent = upTo;
+  try {
+    await api('PUT', `${roomPath(r.id)}/read`, { seq: upTo });
+  } catch (error) {
+    if (room === r && error.status !== 403 && error.status !== 404) fail(error);
+  }
 }
 
 // ---- Rendering: each seq once, always in seq order --------------------------------------------------

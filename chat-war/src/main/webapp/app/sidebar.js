@@ -13,6 +13,7 @@ let openId = null;            // the open room, marked in the list
 let me = null;
 let userSocket = null;        // {socket, attempt, timer}
 let reloadTimer = 0;
+let loaded = false;           // drawn once the first listing came
 
 /** The name a room shows: a direct room is named after the other of its two users. */
 export function roomLabel(id) {
@@ -51,6 +52,7 @@ export async function loadSidebar(user) {
   inbox.clear();
   entries.forEach((e) => inbox.set(e.room.id, e));
   publicRooms = rooms;
+  loaded = true;
   render();
 }
 
@@ -69,6 +71,7 @@ export function forgetRoom(id) {
 export function markOpen(id) {
   const changed = openId !== id;
   openId = id;
+  if (changed && loaded) render();  // the open room shows no badge: its messages are being read
   for (const link of document.querySelectorAll('#rooms a[data-room]')) {
     if (link.dataset.room === openId) {
       link.setAttribute('aria-current', 'page');
@@ -132,9 +135,9 @@ function showMyRoom(li, entry) {
   const badge = part(li, 'unread');
   badge.textContent = entry.unread > 99 ? '99+' : String(entry.unread);
   badge.setAttribute('aria-hidden', 'true');
-  badge.hidden = entry.unread <= 0;
+  badge.hidden = entry.unread <= 0 || entry.room.id === openId;
   // The badge is a picture of a number; the link says it in words.
-  if (entry.unread > 0) li.querySelector('a').setAttribute('aria-label', `${roomLabel(entry.room.id)}, ${entry.unread} unread`);
+  if (!badge.hidden) li.querySelector('a').setAttribute('aria-label', `${roomLabel(entry.room.id)}, ${entry.unread} unread`);
 }
 
 function showPublicRoom(li, room) {

@@ -439,11 +439,23 @@ class BrowserIT {
             bob.await("two unread", () -> "2".equals(bob.unread("alice_d" + run)));
             assertEquals("", bob.unread(lobby), "the open room's messages are read");
 
-            // Bob opens it: both messages, and the badge clears (his read marker moved).
+            // Bob opens it: both messages, no badge, and his read marker moves to the end.
             bob.driver.findElement(By.linkText("alice_d" + run)).click();
             bob.awaitRoom("alice_d" + run);
             bob.awaitMessages("just between us", "and this too");
+            String direct = bob.openRoomId();
             bob.await("no unread", () -> "".equals(bob.unread("alice_d" + run)));
+            bob.await("his read marker moved", () -> bob.serverUnread(direct) == 0);
+            // Back in the lobby, the direct room's badge stays away, and comes back for a new message.
+            bob.driver.findElement(By.linkText(lobby)).click();
+            bob.awaitRoom(lobby);
+            assertEquals("", bob.unread("alice_d" + run));
+            alice.send("one more");
+            bob.await("one unread again", () -> "1".equals(bob.unread("alice_d" + run)));
+            bob.driver.findElement(By.linkText("alice_d" + run)).click();
+            bob.awaitRoom("alice_d" + run);
+            bob.awaitMessages("just between us", "and this too", "one more");
+            bob.await("his read marker moved again", () -> bob.serverUnread(direct) == 0);
 
             // Bob types: Alice sees it under the messages, and it clears a few seconds after he stops.
             bob.driver.findElement(By.id("message-input")).sendKeys("let me th");
@@ -452,7 +464,7 @@ class BrowserIT {
             alice.await("typing cleared", () -> alice.text("typing").isEmpty());
             bob.driver.findElement(By.id("message-input")).sendKeys("ink");
             bob.driver.findElement(By.id("send")).click();
-            alice.awaitMessages("just between us", "and this too", "let me think");
+            alice.awaitMessages("just between us", "and this too", "one more", "let me think");
             alice.await("typing cleared by his message", () -> alice.text("typing").isEmpty());
         }
     }
@@ -642,6 +654,13 @@ class BrowserIT {
             return (String) driver.executeScript("const li = [...document.querySelectorAll('#my-rooms li')]"
                     + ".find(l => l.querySelector('a')?.textContent === arguments[0]);"
                     + " const badge = li?.querySelector('.unread'); return badge && !badge.hidden ? badge.textContent : '';", roomName);
+        }
+
+        /** How many messages of the room the server counts as unread for this user (its inbox). */
+        long serverUnread(String roomId) {
+            return (Long) driver.executeAsyncScript("const [room, done] = arguments;"
+                    + "fetch('/chat/ws/inbox?limit=200', {credentials: 'same-origin'}).then(r => r.json())"
+                    + ".then(entries => done(entries.find(e => e.room.id === room).unread));", roomId);
         }
 
         /** The open room's id, from the address. */
