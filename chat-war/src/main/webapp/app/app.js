@@ -370,7 +370,7 @@ function highlight(seq) {
 }
 
 /** Who may delete others' messages in the open room, its owner and moderators (CSS shows their buttons), and its kind. */
-export function showRole(id) {
+function showRole(id) {
   if (room?.id !== id) return;
   const role = roleIn(id);
   $('messages').dataset.moderator = String(role === 'owner' || role === 'moderator');
