@@ -286,8 +286,6 @@ public class Hub {
         long now = memberships.position(roomId, caller.id());
         if (now == -2) {
             m.close(REMOVED, "Not a member of the room.");
-        } else if (now == -1) { // deleted since the handshake, and its notice came before this connection was listed
-            m.close(ROOM_DELETED, "The room was deleted.");
         }
         long position = handshakePosition != null && now >= 0 ? Math.min(handshakePosition, now) : now;
         Room room = rooms.computeIfAbsent(roomId, id -> new Room(id, executor));
