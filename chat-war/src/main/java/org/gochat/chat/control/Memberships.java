@@ -117,6 +117,13 @@ public class Memberships {
         }
     }
 
+    /**
+     * Locks the rows of the rooms whose ids are its one parameter, an array (see the lock order), in
+     * the order of their ids, so that two transactions that lock several never wait for each other;
+     * rooms that do not exist are skipped. {@link MessageStore} runs it with the statement it guards.
+     */
+    static final String LOCK_ROOMS = "SELECT 1 FROM rooms WHERE id = ANY(?) ORDER BY id FOR NO KEY UPDATE";
+
     /** The answer for an unknown room, and for a private or direct room to a non-member: the same. */
     public static ProblemException notFound(String roomId) {
         return ProblemException.notFound("No room " + roomId + ".");

@@ -9,14 +9,16 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -108,43 +110,52 @@ public class MessageStore {
                 SELECT ?, room.seq, ?, ?, ?, ?, ?, ? FROM room)
             SELECT room.seq, pg_notify(?, %s) FROM room""".formatted(Notice.payloadSql("room.seq"));
     private static final int MAX_BATCH = 500;
-    private static final int MAX_WAITING_PER_ROOM = 20_000;
     /**
-     * The statement of {@link #storeBatch}, run after the room's row is locked (see {@link Memberships}:
-     * it then sees every membership change committed before it). It takes the drafts whose author is
-     * a member of the room, gives them the room's next seqs and next message numbers, inserts them,
-     * moves each author's read marker past their own messages, and queues the notice (with the
-     * frames' tails only when every draft was taken: the tails were written for all of them).
+     * Storing lanes: each room's entries go through one lane, in order, and a lane stores the messages
+     * of all its rooms that arrived meanwhile in one transaction (see {@link #storeGroup}).
+     */
+    private static final int LANES = 4;
+    private static final int MAX_WAITING_PER_LANE = 50_000;
+    /**
+     * The statement of {@link #storeGroup}, run after the rooms' rows are locked (see
+     * {@link Memberships}: it then sees every membership change committed before it). For one segment
+     * of each of several rooms, it takes the drafts whose author is a member of their room, gives them
+     * their room's next seqs and next message numbers, inserts them, moves each author's read marker
+     * past their own messages, and queues each room's notice (with the frames' tails only when every
+     * draft of the room was taken: the tails were written for all of them).
      * <p>
      * The one place that counts messages: {@code rooms.message_count} and {@code messages.message_no}
      * advance here, for {@code message} events only. Other events of a room's stream (edits, deletes)
      * take a seq (advance {@code last_seq}) but never a message number and never change
      * {@code message_count}, so unread counts ({@code message_count - read_count}) count messages only.
      */
-    private static final String STORE_BATCH = """
+    private static final String STORE_GROUP = """
             WITH drafts AS (
-                SELECT d.*, row_number() OVER (ORDER BY d.i) AS k
-                  FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[]::timestamptz[])
-                       WITH ORDINALITY AS d (user_id, username, content, client_msg_id, sent_at, i)
-                 WHERE EXISTS (SELECT 1 FROM room_members rm WHERE rm.room_id = ? AND rm.user_id = d.user_id)),
-            counted AS (SELECT count(*) AS n, max(sent_at) AS latest FROM drafts),
+                SELECT d.*, row_number() OVER (PARTITION BY d.room_id ORDER BY d.i) AS k
+                  FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[]::timestamptz[])
+                       WITH ORDINALITY AS d (room_id, user_id, username, content, client_msg_id, sent_at, i)
+                 WHERE EXISTS (SELECT 1 FROM room_members rm WHERE rm.room_id = d.room_id AND rm.user_id = d.user_id)),
+            counted AS (SELECT room_id, count(*) AS n, max(sent_at) AS latest FROM drafts GROUP BY room_id),
             room AS (
                 UPDATE rooms r SET last_seq = r.last_seq + counted.n, message_count = r.message_count + counted.n,
                        last_message_at = greatest(r.last_message_at, counted.latest)
-                  FROM counted WHERE r.id = ? AND counted.n > 0
-                RETURNING r.last_seq - counted.n + 1 AS first, r.message_count - counted.n + 1 AS first_no, counted.n),
+                  FROM counted WHERE r.id = counted.room_id
+                RETURNING r.id, r.last_seq - counted.n + 1 AS first, r.message_count - counted.n + 1 AS first_no, counted.n),
             stored AS (
                 INSERT INTO messages (room_id, seq, message_no, user_id, username, content, client_msg_id, sent_at)
-                SELECT ?, room.first + d.k - 1, room.first_no + d.k - 1, d.user_id, d.username, d.content, d.client_msg_id, d.sent_at
-                  FROM room, drafts d
-                RETURNING user_id, seq, message_no),
+                SELECT d.room_id, room.first + d.k - 1, room.first_no + d.k - 1, d.user_id, d.username, d.content,
+                       d.client_msg_id, d.sent_at
+                  FROM drafts d JOIN room ON room.id = d.room_id
+                RETURNING room_id, user_id, seq, message_no),
             marked AS (
                 UPDATE room_members rm SET read_seq = greatest(rm.read_seq, own.seq), read_count = greatest(rm.read_count, own.no)
-                  FROM (SELECT user_id, max(seq) AS seq, max(message_no) AS no FROM stored GROUP BY user_id) own
-                 WHERE rm.room_id = ? AND rm.user_id = own.user_id)
-            SELECT (SELECT array_agg(i) FROM drafts),
-                   (SELECT pg_notify(?, %s) FROM room)""".formatted(
-            Notice.payloadSql("room.first", "room.n", "CASE WHEN room.n = ? THEN ?::text ELSE '' END"));
+                  FROM (SELECT room_id, user_id, max(seq) AS seq, max(message_no) AS no FROM stored GROUP BY room_id, user_id) own
+                 WHERE rm.room_id = own.room_id AND rm.user_id = own.user_id),
+            segments AS (
+                SELECT * FROM unnest(?::text[], ?::int[], ?::text[]) AS s (room_id, n, body))
+            SELECT count(pg_notify(?, %s))
+              FROM room JOIN segments s ON s.room_id = room.id""".formatted(
+            Notice.payloadSql("room.id", "room.first", "room.n", "CASE WHEN room.n = s.n THEN s.body ELSE '' END"));
 
     @Resource(lookup = "concurrent/chat")
     ManagedExecutorService executor;
@@ -165,13 +176,16 @@ public class MessageStore {
     private Counter stored;
     private Counter edited;
     private Counter deleted;
-    private final Map<String, Drain<Entry>> waiting = new ConcurrentHashMap<>();
+    private List<Drain<Entry>> lanes;
 
     @PostConstruct
     void init() {
         stored = metrics.stored();
         edited = metrics.edited();
         deleted = metrics.deleted();
+        lanes = IntStream.range(0, LANES)
+                .mapToObj(i -> new Drain<Entry>(executor, MAX_WAITING_PER_LANE, this::store))
+                .toList();
     }
 
     /** Queues a message for its room's next batch; {@code FULL} when the database cannot keep up. */
@@ -180,8 +194,7 @@ public class MessageStore {
     }
 
     private Drain<Entry> queue(String roomId) {
-        return waiting.computeIfAbsent(roomId,
-                room -> new Drain<>(executor, MAX_WAITING_PER_ROOM, entries -> store(room, entries)));
+        return lanes.get(Math.floorMod(roomId.hashCode(), LANES));
     }
 
     /**
@@ -229,37 +242,51 @@ public class MessageStore {
 
     /** Waits until every accepted message and change is stored; false when the deadline (a nanoTime) passed first. */
     boolean awaitStored(long deadline) throws InterruptedException {
-        for (Drain<Entry> room : waiting.values()) {
-            if (!room.awaitIdle(deadline)) {
+        for (Drain<Entry> lane : lanes) {
+            if (!lane.awaitIdle(deadline)) {
                 return false;
             }
         }
         return true;
     }
 
-    /** Stores a room's queued entries in order: each run of messages in batches, each change alone. */
-    private void store(String roomId, List<Entry> entries) {
-        int from = 0;
-        while (from < entries.size()) {
-            if (entries.get(from) instanceof Change change) {
+    /**
+     * Stores a lane's queued entries in order: the messages queued between two changes together
+     * (see {@link #storeGroup}), each change alone, after the messages queued before it.
+     */
+    private void store(List<Entry> entries) {
+        Map<String, List<Draft>> drafts = new LinkedHashMap<>();
+        for (Entry entry : entries) {
+            if (entry instanceof Draft draft) {
+                drafts.computeIfAbsent(draft.roomId(), room -> new ArrayList<>()).add(draft);
+            } else if (entry instanceof Change change) {
+                storeGroup(drafts);
+                drafts = new LinkedHashMap<>();
                 storeChange(change);
-                from++;
-                continue;
             }
-            List<Draft> drafts = new ArrayList<>();
-            while (from < entries.size() && entries.get(from) instanceof Draft draft) {
-                drafts.add(draft);
-                from++;
-            }
-            storeDrafts(roomId, drafts);
+        }
+        storeGroup(drafts);
+    }
+
+    /** Drafts of one room that one notice announces: their frames' tails fit in one payload (or it carries none). */
+    private record Segment(String roomId, List<Draft> drafts, List<String> tails, int bodyBytes) {
+
+        /** The notice's body: the tails, or nothing when one tail is too large for any notification. */
+        String body() {
+            return Notice.fits(bodyBytes) ? Notice.body(tails) : "";
+        }
+
+        Segment one(int i) {
+            return new Segment(roomId, drafts.subList(i, i + 1), tails.subList(i, i + 1), Notice.bodyBytes(tails.get(i)));
         }
     }
 
-    private void storeDrafts(String roomId, List<Draft> drafts) {
+    /** A room's drafts cut where their frames' tails would no longer fit in one notification. */
+    private static List<Segment> segments(String roomId, List<Draft> drafts) {
         List<String> tails = drafts.stream().map(Draft::tail).toList();
+        List<Segment> segments = new ArrayList<>();
         int from = 0;
         while (from < drafts.size()) {
-            // A batch ends where its frames' tails would no longer fit in one notification.
             int bodyBytes = Notice.bodyBytes(tails.get(from));
             int to = from + 1;
             while (to < drafts.size() && to - from < MAX_BATCH) {
@@ -270,95 +297,143 @@ public class MessageStore {
                 bodyBytes += bytes;
                 to++;
             }
-            store(roomId, drafts.subList(from, to), tails.subList(from, to), bodyBytes);
+            segments.add(new Segment(roomId, drafts.subList(from, to), tails.subList(from, to), bodyBytes));
             from = to;
         }
+        return segments;
     }
 
     /**
-     * Stores one batch. When the database refuses its data, one message's (a character PostgreSQL
-     * does not take, say) fails the whole statement: then each message is stored alone, so that no
-     * message fails because of another sender's.
+     * Group commit: the messages of several rooms in one transaction, so that they share one commit
+     * (one WAL flush with synchronous_commit on, and one turn at the cluster-wide lock PostgreSQL
+     * holds from a notifying transaction's commit until its flush is done) instead of one each.
+     * Every guarantee of a room's batch holds for each room in it: the room's row is locked first,
+     * its drafts take its next seqs, its notice is sent when the transaction commits. A transaction
+     * takes one segment of each room (a round): a room with more than one notice's worth goes on in
+     * the next, so that a backlog is committed, and delivered, a round at a time.
      */
-    private void store(String roomId, List<Draft> batch, List<String> tails, int bodyBytes) {
-        // One tail too large for any notification: receivers read that message from the table.
-        String body = Notice.fits(bodyBytes) ? Notice.body(tails) : "";
-        try {
-            storeBatch(roomId, batch, body);
-            stored.inc(batch.size());
-        } catch (SQLException | RuntimeException e) {
-            boolean dataError = e instanceof SQLException sql && isDataError(sql);
-            if (dataError && batch.size() > 1) {
-                for (int i = 0; i < batch.size(); i++) {
-                    store(roomId, batch.subList(i, i + 1), tails.subList(i, i + 1), Notice.bodyBytes(tails.get(i)));
+    private void storeGroup(Map<String, List<Draft>> byRoom) {
+        List<List<Segment>> rounds = new ArrayList<>();
+        byRoom.forEach((roomId, drafts) -> {
+            List<Segment> segments = segments(roomId, drafts);
+            for (int i = 0; i < segments.size(); i++) {
+                if (rounds.size() == i) {
+                    rounds.add(new ArrayList<>());
                 }
-                return;
+                rounds.get(i).add(segments.get(i));
             }
-            // Never a silent drop: each sender hears that this message was not stored, and stays connected.
-            ChatError error;
-            if (dataError) {
-                LOG.warning("The database refused a message of room " + roomId + ": " + e.getMessage().lines().findFirst().orElse(""));
-                error = new ChatError(ChatError.INVALID, "The message could not be stored as it is.");
+        });
+        rounds.forEach(this::storeOrRefuse);
+    }
+
+    /**
+     * Stores a round. When the database refuses its data, one message's fails the whole transaction:
+     * then each room's segment is stored alone, and each message of a refused segment alone, so that
+     * no message fails because of another sender's.
+     */
+    private void storeOrRefuse(List<Segment> round) {
+        try {
+            storeRound(round);
+            stored.inc(round.stream().mapToInt(segment -> segment.drafts().size()).sum());
+        } catch (SQLException | RuntimeException e) {
+            if (isDataError(e) && round.size() > 1) {
+                round.forEach(segment -> storeOrRefuse(List.of(segment)));
+            } else if (isDataError(e) && round.get(0).drafts().size() > 1) {
+                Segment segment = round.get(0);
+                for (int i = 0; i < segment.drafts().size(); i++) {
+                    storeOrRefuse(List.of(segment.one(i)));
+                }
             } else {
-                LOG.log(Level.WARNING, "Could not store " + batch.size() + " messages of room " + roomId, e);
-                error = new ChatError(ChatError.UNAVAILABLE, "The message could not be stored; send it again.");
+                refuse(round, e);
             }
-            String frame = Frames.encode(error);
-            batch.forEach(d -> d.refused().accept(frame));
         }
     }
 
-    /** A data exception (class 22) or an integrity violation (class 23): the statement's data, not the database, failed. */
-    private static boolean isDataError(SQLException e) {
-        String state = e.getSQLState();
+    /** Never a silent drop: each sender hears that this message was not stored, and stays connected. */
+    private static void refuse(List<Segment> round, Exception e) {
+        List<Draft> drafts = round.stream().flatMap(segment -> segment.drafts().stream()).toList();
+        String rooms = round.stream().map(Segment::roomId).collect(Collectors.joining(", "));
+        ChatError error;
+        if (isDataError(e)) {
+            LOG.warning("The database refused a message of room " + rooms + ": " + e.getMessage().lines().findFirst().orElse(""));
+            error = new ChatError(ChatError.INVALID, "The message could not be stored as it is.");
+        } else {
+            LOG.log(Level.WARNING, "Could not store " + drafts.size() + " messages of rooms " + rooms, e);
+            error = new ChatError(ChatError.UNAVAILABLE, "The message could not be stored; send it again.");
+        }
+        String frame = Frames.encode(error);
+        drafts.forEach(d -> d.refused().accept(frame));
+    }
+
+    /**
+     * A data exception (class 22) or an integrity violation (class 23): the statement's data, not the
+     * database, failed. Such an error comes from a statement, never from the commit, so nothing was stored.
+     */
+    private static boolean isDataError(Exception e) {
+        String state = e instanceof SQLException sql ? sql.getSQLState() : null;
         return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
     /**
-     * Stores a batch in one transaction of two statements: it locks the room's row (so the batch
-     * takes its turn with membership changes and with the room's other writers, on any node), then
-     * takes the seqs, inserts the rows and queues the notice, which PostgreSQL sends when the
-     * transaction commits. Drafts whose author is no longer a member (removed, banned, or the room
-     * deleted) are dropped without an answer: their connections are being closed with 4403 or 4404,
-     * and they receive nothing after that change's commit.
+     * Stores a round in one transaction and one round trip: it locks the rooms' rows (so each room's
+     * batch takes its turn with membership changes and with the room's other writers, on any node;
+     * in the order of their ids, so that two such transactions never wait for each other), then runs
+     * {@link #STORE_GROUP}. The two statements go in one execution, which PostgreSQL runs as one
+     * transaction (an implicit one, up to the protocol's Sync), each statement with its own snapshot.
+     * Drafts whose author is no longer a member (removed, banned, or the room deleted) are dropped
+     * without an answer: their connections are being closed with 4403 or 4404, and they receive
+     * nothing after that change's commit.
      */
-    private static void storeBatch(String roomId, List<Draft> batch, String noticeBody) throws SQLException {
-        int n = batch.size();
+    private static void storeRound(List<Segment> round) throws SQLException {
+        try (Connection c = Database.dataSource().getConnection()) {
+            c.setAutoCommit(true);
+            try (PreparedStatement ps = c.prepareStatement(Memberships.LOCK_ROOMS + ";\n" + STORE_GROUP)) {
+                ps.setArray(1, c.createArrayOf("text", round.stream().map(Segment::roomId).toArray()));
+                bindRound(c, ps, 2, round);
+                ps.execute();
+            }
+        }
+    }
+
+    /** Binds {@link #STORE_GROUP}'s parameters for one round, from parameter {@code first} on. */
+    private static void bindRound(Connection c, PreparedStatement ps, int first, List<Segment> round) throws SQLException {
+        int n = round.stream().mapToInt(s -> s.drafts().size()).sum();
+        String[] roomIds = new String[n];
         Long[] userIds = new Long[n];
         String[] usernames = new String[n];
         String[] contents = new String[n];
         String[] clientMsgIds = new String[n];
         String[] sentAts = new String[n];
-        for (int i = 0; i < n; i++) {
-            Draft d = batch.get(i);
-            userIds[i] = d.userId();
-            usernames[i] = d.username();
-            contents[i] = d.content();
-            clientMsgIds[i] = d.clientMsgId();
-            sentAts[i] = d.sentAt().toString();
+        String[] segmentRooms = new String[round.size()];
+        Integer[] segmentSizes = new Integer[round.size()];
+        String[] bodies = new String[round.size()];
+        int i = 0;
+        for (int j = 0; j < round.size(); j++) {
+            Segment segment = round.get(j);
+            segmentRooms[j] = segment.roomId();
+            segmentSizes[j] = segment.drafts().size();
+            bodies[j] = segment.body();
+            for (Draft d : segment.drafts()) {
+                roomIds[i] = d.roomId();
+                userIds[i] = d.userId();
+                usernames[i] = d.username();
+                contents[i] = d.content();
+                clientMsgIds[i] = d.clientMsgId();
+                sentAts[i] = d.sentAt().toString();
+                i++;
+            }
         }
-        Sql.inTransaction(c -> {
-            if (!Memberships.lock(c, roomId)) {
-                return null; // deleted: its connections are closed with 4404
-            }
-            try (PreparedStatement ps = c.prepareStatement(STORE_BATCH)) {
-                ps.setArray(1, c.createArrayOf("bigint", userIds));
-                ps.setArray(2, c.createArrayOf("text", usernames));
-                ps.setArray(3, c.createArrayOf("text", contents));
-                ps.setArray(4, c.createArrayOf("text", clientMsgIds));
-                ps.setArray(5, c.createArrayOf("text", sentAts));
-                ps.setString(6, roomId);
-                ps.setString(7, roomId);
-                ps.setString(8, roomId);
-                ps.setString(9, roomId);
-                ps.setString(10, Notice.CHANNEL);
-                ps.setString(11, roomId);
-                ps.setInt(12, n);
-                ps.setString(13, noticeBody);
-                ps.executeQuery().close();
-            }
-            return null;
-        });
+        int p = first;
+        ps.setArray(p++, c.createArrayOf("text", roomIds));
+        ps.setArray(p++, c.createArrayOf("bigint", userIds));
+        ps.setArray(p++, c.createArrayOf("text", usernames));
+        ps.setArray(p++, c.createArrayOf("text", contents));
+        ps.setArray(p++, c.createArrayOf("text", clientMsgIds));
+        ps.setArray(p++, c.createArrayOf("text", sentAts));
+        ps.setArray(p++, c.createArrayOf("text", segmentRooms));
+        ps.setArray(p++, c.createArrayOf("integer", segmentSizes));
+        ps.setArray(p++, c.createArrayOf("text", bodies));
+        ps.setString(p, Notice.CHANNEL);
     }
 
     /**

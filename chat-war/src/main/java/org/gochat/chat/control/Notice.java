@@ -40,15 +40,15 @@ record Notice(String roomId, long first, long last, List<String> tails) {
      * too), with three parameters: the room id, the number of events, and the {@link #body}.
      */
     static String payloadSql(String first) {
-        return payloadSql(first, "?", "?::text");
+        return payloadSql("?::text", first, "?", "?::text");
     }
 
     /**
-     * The payload as an SQL expression of the batch's first seq, its number of messages and its
-     * {@link #body} (SQL expressions too), with one parameter before them: the room id.
+     * The payload as an SQL expression of the room id, the batch's first seq, its number of
+     * messages and its {@link #body} (SQL expressions all).
      */
-    static String payloadSql(String first, String count, String body) {
-        return "?::text || ' ' || " + first + " || ' ' || (" + first + " + " + count + " - 1) || " + body;
+    static String payloadSql(String room, String first, String count, String body) {
+        return room + " || ' ' || " + first + " || ' ' || (" + first + " + " + count + " - 1) || " + body;
     }
 
     /** The payload after the head line for these tails: one line each. */
