@@ -3,6 +3,8 @@ package org.gochat.bench;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.gochat.testkit.User;
 
@@ -44,7 +46,7 @@ public final class SearchBenchmark {
                     "ANALYZE messages");
             System.out.printf("CREATE INDEX CONCURRENTLY messages_text_idx (as migration V51) and ANALYZE over %,d messages: %.1f s%n",
                     messages, (System.nanoTime() - started) / 1e9);
-            for (String word : new String[] {"w2000", "w50", "w2"}) {
+            for (String word : new String[] {"w2000", "w50", "w2", "w50 w3"}) {
                 try (Connection c = DriverManager.getConnection(bench.postgres.jdbcUrl(), "postgres", "postgres");
                         ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM messages "
                                 + "WHERE to_tsvector('simple', content) @@ websearch_to_tsquery('simple', '" + word + "') "
@@ -67,24 +69,36 @@ public final class SearchBenchmark {
                 bench.latency("search across 100 rooms q=" + word, 2000,
                         i -> bench.server.uri("/chat/ws/search?q=" + word), reader);
             }
-            bench.latency("search across 100 rooms, two words", 2000,
+            // Two common words, together in only about 4,000 messages.
+            bench.latency("room search q=w50 w3", 2000,
+                    i -> bench.server.uri("/chat/ws/rooms/bench-" + (1 + i % rooms) + "/search?q=w50+w3"), reader);
+            bench.latency("search across 100 rooms q=w50 w3", 2000,
                     i -> bench.server.uri("/chat/ws/search?q=w50+w3"), reader);
         }
     }
 
-    /** The plans of the statements {@code Search} runs (copied here), with their execution times in the database alone. */
+    /**
+     * The plans of the statements {@code Search} runs (copied here), with their execution times in
+     * the database alone: in one room, and across rooms both the sorted read of the index's matches
+     * and the backward read by time (Search chooses by the estimate printed), each checked to find
+     * what the plain query finds.
+     */
     private static void explain(Bench bench, long reader, int rooms) throws Exception {
         String columns = "room_id, seq, kind, target_seq, user_id, username, content, sent_at, client_msg_id, edited_at, deleted";
         try (Connection c = DriverManager.getConnection(bench.postgres.jdbcUrl(), "postgres", "postgres")) {
-            for (String word : new String[] {"w2000", "w50", "w2"}) {
-                String matches = "kind = 'message' AND NOT deleted AND to_tsvector('simple', content) @@ "
-                        + "websearch_to_tsquery('simple', '" + word + "')";
-                for (String sql : new String[] {
-                        "SELECT " + columns + " FROM messages WHERE room_id = 'bench-" + (1 + rooms / 3) + "' AND " + matches
-                                + " AND seq < 9223372036854775807 ORDER BY seq DESC LIMIT 20",
-                        "SELECT " + columns + " FROM messages WHERE room_id IN (SELECT room_id FROM room_members WHERE user_id = "
-                                + reader + ") AND " + matches
-                                + " AND sent_at < '9999-12-31' ORDER BY sent_at DESC, room_id DESC, seq DESC LIMIT 20"}) {
+            for (String word : new String[] {"w2000", "w50", "w2", "w50 w3"}) {
+                String query = "websearch_to_tsquery('simple', '" + word + "')";
+                String matches = "kind = 'message' AND NOT deleted AND to_tsvector('simple', content) @@ " + query;
+                String caller = "room_id IN (SELECT room_id FROM room_members WHERE user_id = " + reader + ") AND sent_at < '9999-12-31'";
+                String order = " ORDER BY sent_at DESC, room_id DESC, seq DESC LIMIT 20";
+                System.out.println(word + ", estimated (Search sorts at most 5000): " + keys(c, "EXPLAIN SELECT 1 FROM messages WHERE " + matches).get(0));
+                String sorted = "WITH hits AS MATERIALIZED (SELECT " + columns + " FROM messages WHERE " + caller + " AND " + matches
+                        + ") SELECT * FROM hits" + order;
+                String backward = "SELECT " + columns + " FROM messages WHERE " + caller + " AND kind = 'message' AND NOT deleted"
+                        + " AND ts_match_vq(to_tsvector('simple', content), " + query + ")" + order;
+                String inRoom = "SELECT " + columns + " FROM messages WHERE room_id = 'bench-" + (1 + rooms / 3) + "' AND " + matches
+                        + " AND seq < 9223372036854775807 ORDER BY seq DESC LIMIT 20";
+                for (String sql : new String[] {inRoom, sorted, backward}) {
                     System.out.println("EXPLAIN ANALYZE " + sql);
                     try (ResultSet rs = c.createStatement().executeQuery("EXPLAIN ANALYZE " + sql)) {
                         while (rs.next()) {
@@ -92,7 +106,23 @@ public final class SearchBenchmark {
                         }
                     }
                 }
+                List<String> plain = keys(c, "SELECT room_id || '/' || seq FROM messages WHERE " + caller + " AND " + matches + order);
+                for (String sql : new String[] {sorted, backward}) {
+                    if (!plain.equals(keys(c, "SELECT room_id || '/' || seq FROM (" + sql + ") r"))) {
+                        throw new IllegalStateException("across rooms, " + word + ": not the plain query's page: " + sql);
+                    }
+                }
             }
         }
+    }
+
+    private static List<String> keys(Connection c, String sql) throws Exception {
+        List<String> keys = new ArrayList<>();
+        try (ResultSet rs = c.createStatement().executeQuery(sql)) {
+            while (rs.next()) {
+                keys.add(rs.getString(1));
+            }
+        }
+        return keys;
     }
 }

@@ -1,9 +1,14 @@
 package org.gochat.chat.control;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,8 +19,9 @@ import org.gochat.chat.entity.ChatMessage;
  * (quoted phrases, {@code or}, {@code -word}) in the language-neutral 'simple' configuration,
  * against the GIN index of migration V51, whose expression each query repeats. Deleted messages
  * have no text and so no entry; an edited message has its latest text; edit and delete events are
- * never results. Newest first. The planner, with that expression's statistics, reads the index
- * for rare words and the room (by seq) or the messages (by time, V51) backwards for common ones.
+ * never results. Newest first. In one room the planner, with that expression's statistics, reads
+ * the index for rare words and the room backwards by seq for common ones; across rooms the
+ * search chooses between the two by the estimate (see {@link #acrossRooms}).
  */
 @ApplicationScoped
 public class Search {
@@ -41,18 +47,58 @@ public class Search {
     }
 
     /**
+     * The most matches in all rooms, as the planner estimates them, for which a search across
+     * rooms reads them all from the index and sorts them: past about this many in a million
+     * messages, reading the caller's messages backwards by time finds a page sooner.
+     */
+    static final long SORTED_MATCHES = 5000;
+
+    private static final Pattern ESTIMATED_ROWS = Pattern.compile(" rows=(\\d+) ");
+
+    /**
      * Up to {@code limit} messages matching {@code q} in the user's rooms, from {@code before} on,
      * newest first: by time, then room and seq (both descending) for messages sent in the same
      * millisecond.
+     *
+     * <p>The plan is chosen here, by the planner's estimate of the query's matches (accurate with
+     * the index expression's statistics, and a fraction of a millisecond to get): at most
+     * {@link #SORTED_MATCHES}, every match of the caller's rooms is read from the GIN index and
+     * sorted; more, and the caller's messages are read backwards by time, a page at once. Left to
+     * itself, the planner read backwards by time for two common words that are seldom together
+     * (seconds: it prices computing a message's words far below their cost). The backward read
+     * matches with {@code ts_match_vq}, the function behind {@code @@}, which no index serves, and
+     * the sorted one reads a materialized set, which no index on time can order: each statement
+     * has one plan.
      */
     public List<ChatMessage> acrossRooms(long userId, String q, Before before, int limit) {
         OffsetDateTime time = OffsetDateTime.ofInstant(before.sentAt(), ZoneOffset.UTC);
-        String sql = "SELECT " + MessageStore.COLUMNS + " FROM messages WHERE room_id IN (" + CALLERS_ROOMS + ") AND "
-                + MATCHES + " AND %s ORDER BY sent_at DESC, room_id DESC, seq DESC LIMIT ?";
-        if (before.roomId() == null) {
-            return MessageStore.queryPlannedForItsParameters(sql.formatted("sent_at < ?"), userId, q, time, limit);
+        boolean exact = before.roomId() != null;
+        String caller = "room_id IN (" + CALLERS_ROOMS + ") AND " + (exact ? "(sent_at, room_id, seq) < (?, ?, ?)" : "sent_at < ?");
+        String order = " ORDER BY sent_at DESC, room_id DESC, seq DESC LIMIT ?";
+        String sql = estimatedMatches(q) <= SORTED_MATCHES
+                ? "WITH hits AS MATERIALIZED (SELECT " + MessageStore.COLUMNS + " FROM messages WHERE " + caller + " AND " + MATCHES
+                        + ") SELECT * FROM hits" + order
+                : "SELECT " + MessageStore.COLUMNS + " FROM messages WHERE " + caller + " AND kind = 'message' AND NOT deleted"
+                        + " AND ts_match_vq(to_tsvector('simple', content), websearch_to_tsquery('simple', ?))" + order;
+        return exact
+                ? MessageStore.queryPlannedForItsParameters(sql, userId, time, before.roomId(), before.seq(), q, limit)
+                : MessageStore.queryPlannedForItsParameters(sql, userId, time, q, limit);
+    }
+
+    /** How many messages in all rooms match {@code q}, as the planner estimates it. */
+    private static long estimatedMatches(String q) {
+        try {
+            return Sql.inTransaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("EXPLAIN SELECT 1 FROM messages WHERE " + MATCHES)) {
+                    ps.setString(1, q);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        Matcher rows = ESTIMATED_ROWS.matcher(rs.next() ? rs.getString(1) : "");
+                        return rows.find() ? Long.parseLong(rows.group(1)) : Long.MAX_VALUE;
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot plan a search", e);
         }
-        return MessageStore.queryPlannedForItsParameters(sql.formatted("(sent_at, room_id, seq) < (?, ?, ?)"), userId, q, time,
-                before.roomId(), before.seq(), limit);
     }
 }
