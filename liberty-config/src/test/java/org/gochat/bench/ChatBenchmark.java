@@ -26,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
@@ -63,7 +64,8 @@ import org.gochat.testkit.User;
  * {@code external}: a stock PostgreSQL at default durability, see {@link BenchPostgres}),
  * {@code pgBin} (its bin folder), {@code wsRate} (GOCHAT_WS_RATE, 100), {@code servers} (GoChat
  * servers on the one database, 1; client i on server i mod n), {@code jfr} (a file: record GoChat with
- * Java Flight Recorder), {@code jfrSettings} (profile, or a .jfc file).
+ * Java Flight Recorder), {@code jfrSettings} (profile, or a .jfc file), {@code userSockets} (true: every
+ * benchmark user also holds a user socket, {@code /chat/ws/me}, through all runs).
  */
 public final class ChatBenchmark {
 
@@ -125,6 +127,8 @@ public final class ChatBenchmark {
     private final String wsRate = System.getProperty("wsRate", "100");
     private final int servers = Integer.getInteger("servers", 1);
     private final String jfr = System.getProperty("jfr");
+    /** Every benchmark user also holds a user socket ({@code /chat/ws/me}) through all runs. */
+    private final boolean userSockets = Boolean.getBoolean("userSockets");
     private final String jfrSettings = System.getProperty("jfrSettings", "profile");
     /**
      * Runs the sockets' listeners on its selector thread (a direct executor): a frame's receipt time
@@ -143,8 +147,9 @@ public final class ChatBenchmark {
         try (BenchPostgres postgres = BenchPostgres.start(db, Path.of("target/bench-pgdata"), System.getProperty("pgBin"));
                 GoChat gochat = new GoChat(postgres)) {
             Original seed = original == null ? null : new Original(Path.of(original));
-            System.out.printf("ChatBenchmark: GoChat (%d server(s), GOCHAT_WS_RATE=%s) on %s%s; %d runs after a %d s warm-up%n",
-                    servers, wsRate, postgres.description, seed == null ? "" : "; original " + original, runs, warmup);
+            System.out.printf("ChatBenchmark: GoChat (%d server(s), GOCHAT_WS_RATE=%s%s) on %s%s; %d runs after a %d s warm-up%n",
+                    servers, wsRate, userSockets ? ", every user with a user socket" : "", postgres.description,
+                    seed == null ? "" : "; original " + original, runs, warmup);
             workloads.forEach(w -> System.out.println("  " + w));
 
             for (Workload w : workloads) {
@@ -166,6 +171,7 @@ public final class ChatBenchmark {
                 }
             }
             summary();
+            System.out.println(gochat.userSocketSummary());
             System.out.println(gochat.metrics());
         }
     }
@@ -199,6 +205,8 @@ public final class ChatBenchmark {
         private final List<LibertyServer> nodes = new ArrayList<>();
         /** One user per client of the largest workload: a client is the user of its index. */
         private final List<String> tokens = new ArrayList<>();
+        private final List<WebSocket> userSocketsOpen = new ArrayList<>();
+        private final LongAdder userSocketFrames = new LongAdder();
 
         GoChat(BenchPostgres postgres) throws Exception {
             this.postgres = postgres;
@@ -217,6 +225,9 @@ public final class ChatBenchmark {
                         workloads.stream().mapToInt(Workload::size).max().orElse(0));
                 while (tokens.size() < users) {
                     tokens.add(register());
+                }
+                if (userSockets) {
+                    openUserSockets();
                 }
             } catch (Exception e) {
                 close();
@@ -256,6 +267,32 @@ public final class ChatBenchmark {
 
         private String register() {
             return User.register(nodes.get(0).uri(""), "benchmark!").token();
+        }
+
+        /** One user socket per user, on the user's server, counting the frames it receives (inbox and room frames). */
+        private void openUserSockets() {
+            List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
+            for (int user = 0; user < tokens.size(); user++) {
+                URI uri = ws(nodes.get(user % nodes.size()).uri("/chat/ws/me"));
+                opening.add(http.newWebSocketBuilder().header("Authorization", "Bearer " + tokens.get(user))
+                        .buildAsync(uri, new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                                if (last) {
+                                    userSocketFrames.increment();
+                                }
+                                webSocket.request(1);
+                                return null;
+                            }
+                        }));
+            }
+            opening.forEach(f -> userSocketsOpen.add(f.join()));
+            System.out.printf("user sockets: %d open%n", userSocketsOpen.size());
+        }
+
+        /** The user sockets' frames so far, for the summary. */
+        String userSocketSummary() {
+            return userSockets ? "user sockets: " + userSocketsOpen.size() + " held, " + userSocketFrames.sum() + " frames received" : "";
         }
 
         /** The chat service's own metrics; {@code /metrics} is for the administrator, over HTTPS. */
