@@ -108,7 +108,7 @@ public class Memberships {
     }
 
     /** Locks the room's row (see the lock order); false when there is no such room. */
-    static boolean lock(Connection c, String roomId) throws SQLException {
+    private static boolean lock(Connection c, String roomId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM rooms WHERE id = ? FOR NO KEY UPDATE")) {
             ps.setString(1, roomId);
             try (ResultSet rs = ps.executeQuery()) {

@@ -539,16 +539,10 @@ public class MessageStore {
         }
     }
 
-    /** The newest {@code limit} events with {@code seq < before}, ascending, messages in their current state. */
-    public List<ChatMessage> before(String roomId, long before, int limit) {
-        try (Connection c = Database.dataSource().getConnection()) {
-            return before(c, roomId, before, limit);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read messages", e);
-        }
-    }
-
-    /** The same, read in {@code c}'s transaction (where the caller's right to read it was decided). */
+    /**
+     * The newest {@code limit} events with {@code seq < before}, ascending, messages in their current
+     * state, read in {@code c}'s transaction (where the caller's right to read it was decided).
+     */
     static List<ChatMessage> before(Connection c, String roomId, long before, int limit) throws SQLException {
         return query(c, "SELECT * FROM (SELECT " + COLUMNS + " FROM messages WHERE room_id = ? AND seq < ?"
                 + " ORDER BY seq DESC LIMIT ?) newest ORDER BY seq", roomId, before, limit);
