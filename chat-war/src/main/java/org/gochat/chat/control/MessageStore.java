@@ -551,17 +551,12 @@ public class MessageStore {
     /**
      * The same, planned for these very parameters every time: a prepared statement run often
      * otherwise gets PostgreSQL's generic plan, one for any parameters, where the best plan depends
-     * on them (search: a rare word reads its index, a common one reads the room backwards).
+     * on them (search: a rare word reads its index, a common one reads the room backwards). For the
+     * rest of the transaction {@code c} is in.
      */
-    static List<ChatMessage> queryPlannedForItsParameters(String sql, Object... parameters) {
-        try {
-            return Sql.inTransaction(c -> {
-                Sql.execute(c, "SET LOCAL plan_cache_mode = force_custom_plan");
-                return query(c, sql, parameters);
-            });
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read messages", e);
-        }
+    static List<ChatMessage> queryPlannedForItsParameters(Connection c, String sql, Object... parameters) throws SQLException {
+        Sql.execute(c, "SET LOCAL plan_cache_mode = force_custom_plan");
+        return query(c, sql, parameters);
     }
 
     private static List<ChatMessage> query(Connection c, String sql, Object... parameters) throws SQLException {

@@ -1,5 +1,6 @@
 package org.gochat.chat.control;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,8 +36,16 @@ public class Search {
 
     /** Up to {@code limit} messages of the room matching {@code q} with {@code seq < before}, newest first. */
     public List<ChatMessage> inRoom(String roomId, String q, long before, int limit) {
-        return MessageStore.queryPlannedForItsParameters("SELECT " + MessageStore.COLUMNS + " FROM messages WHERE room_id = ? AND " + MATCHES
-                + " AND seq < ? ORDER BY seq DESC LIMIT ?", roomId, q, before, limit);
+        return read(c -> MessageStore.queryPlannedForItsParameters(c, "SELECT " + MessageStore.COLUMNS + " FROM messages WHERE room_id = ? AND "
+                + MATCHES + " AND seq < ? ORDER BY seq DESC LIMIT ?", roomId, q, before, limit));
+    }
+
+    private static List<ChatMessage> read(Sql.Work<List<ChatMessage>> work) {
+        try {
+            return Sql.inTransaction(work);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot search messages", e);
+        }
     }
 
     /**
@@ -75,30 +84,23 @@ public class Search {
         boolean exact = before.roomId() != null;
         String caller = "room_id IN (" + CALLERS_ROOMS + ") AND " + (exact ? "(sent_at, room_id, seq) < (?, ?, ?)" : "sent_at < ?");
         String order = " ORDER BY sent_at DESC, room_id DESC, seq DESC LIMIT ?";
-        String sql = estimatedMatches(q) <= SORTED_MATCHES
-                ? "WITH hits AS MATERIALIZED (SELECT " + MessageStore.COLUMNS + " FROM messages WHERE " + caller + " AND " + MATCHES
-                        + ") SELECT * FROM hits" + order
-                : "SELECT " + MessageStore.COLUMNS + " FROM messages WHERE " + caller + " AND kind = 'message' AND NOT deleted"
-                        + " AND ts_match_vq(to_tsvector('simple', content), websearch_to_tsquery('simple', ?))" + order;
-        return exact
-                ? MessageStore.queryPlannedForItsParameters(sql, userId, time, before.roomId(), before.seq(), q, limit)
-                : MessageStore.queryPlannedForItsParameters(sql, userId, time, q, limit);
+        String sorted = "WITH hits AS MATERIALIZED (SELECT " + MessageStore.COLUMNS + " FROM messages WHERE " + caller + " AND " + MATCHES
+                + ") SELECT * FROM hits" + order;
+        String backwards = "SELECT " + MessageStore.COLUMNS + " FROM messages WHERE " + caller + " AND kind = 'message' AND NOT deleted"
+                + " AND ts_match_vq(to_tsvector('simple', content), websearch_to_tsquery('simple', ?))" + order;
+        Object[] parameters = exact ? new Object[] {userId, time, before.roomId(), before.seq(), q, limit} : new Object[] {userId, time, q, limit};
+        return read(c -> MessageStore.queryPlannedForItsParameters(c, estimatedMatches(c, q) <= SORTED_MATCHES ? sorted : backwards,
+                parameters));
     }
 
     /** How many messages in all rooms match {@code q}, as the planner estimates it. */
-    private static long estimatedMatches(String q) {
-        try {
-            return Sql.inTransaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement("EXPLAIN SELECT 1 FROM messages WHERE " + MATCHES)) {
-                    ps.setString(1, q);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        Matcher rows = ESTIMATED_ROWS.matcher(rs.next() ? rs.getString(1) : "");
-                        return rows.find() ? Long.parseLong(rows.group(1)) : Long.MAX_VALUE;
-                    }
-                }
-            });
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot plan a search", e);
+    private static long estimatedMatches(Connection c, String q) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("EXPLAIN SELECT 1 FROM messages WHERE " + MATCHES)) {
+            ps.setString(1, q);
+            try (ResultSet rs = ps.executeQuery()) {
+                Matcher rows = ESTIMATED_ROWS.matcher(rs.next() ? rs.getString(1) : "");
+                return rows.find() ? Long.parseLong(rows.group(1)) : Long.MAX_VALUE;
+            }
         }
     }
 }
