@@ -65,7 +65,8 @@ import org.gochat.testkit.User;
  * {@code pgBin} (its bin folder), {@code wsRate} (GOCHAT_WS_RATE, 100), {@code servers} (GoChat
  * servers on the one database, 1; client i on server i mod n), {@code jfr} (a file: record GoChat with
  * Java Flight Recorder), {@code jfrSettings} (profile, or a .jfc file), {@code userSockets} (true: every
- * benchmark user also holds a user socket, {@code /chat/ws/me}, through all runs).
+ * benchmark user also holds a user socket, {@code /chat/ws/me}, through all runs), and any
+ * {@code GOCHAT_*} variable for the GoChat servers.
  */
 public final class ChatBenchmark {
 
@@ -213,6 +214,8 @@ public final class ChatBenchmark {
             Map<String, String> env = new HashMap<>(GochatSystem.environment(postgres.jdbcUrl()));
             env.put("GOCHAT_WS_RATE", wsRate);
             env.put("GOCHAT_ROOMS_PER_MINUTE", "1000"); // every run creates new rooms, the first client of each
+            System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("GOCHAT_"))
+                    .forEach(k -> env.put(k, System.getProperty(k)));
             if (jfr != null) {
                 env.put("JVM_ARGS", "-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath()
                         + ",settings=" + jfrSettings + ",dumponexit=true");

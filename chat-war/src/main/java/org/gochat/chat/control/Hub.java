@@ -154,6 +154,7 @@ public class Hub {
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "Could not clear this node's presence rows", e);
         }
+        store.onCommitted(this::onNotice);
         // The bus calls back on its own thread; the proxies give those calls this application's context.
         subscriptions = List.of(
                 Bus.subscribe(Notice.CHANNEL, contextService.createContextualProxy(new Bus.Subscriber() {
@@ -422,7 +423,10 @@ public class Hub {
         }
     }
 
-    /** On the bus thread: hand the notice to its room's loop, if the room has a loop here. */
+    /**
+     * On the bus thread, or on the storing thread for this node's messages: hand the notice to its
+     * room's loop, if the room has a loop here.
+     */
     private void onNotice(Notice notice) {
         Room room = rooms.get(notice.roomId());
         if (room != null) {

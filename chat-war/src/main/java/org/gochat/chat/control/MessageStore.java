@@ -30,6 +30,7 @@ import jakarta.inject.Inject;
 
 import javax.sql.DataSource;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.Counter;
 import org.gochat.chat.entity.ChatError;
 import org.gochat.chat.entity.ChatMessage;
@@ -45,7 +46,8 @@ import org.gochat.web.ProblemException;
  * {@link #storeBatch}). An edit or a delete (a {@link Change}, from a route) is stored alone, in one
  * transaction that checks it against the message it changes (see {@link #storeChange}). Either way
  * the room row's lock orders writers on every node, so seqs are committed, and announced, in order.
- * Nobody receives an event before it is committed: delivery starts from the notification.
+ * Nobody receives an event before it is committed: delivery starts from the notification (on this
+ * node, for messages, from the storing thread as soon as the commit is done, see {@link #committed}).
  */
 @ApplicationScoped
 public class MessageStore {
@@ -110,11 +112,6 @@ public class MessageStore {
                 SELECT ?, room.seq, ?, ?, ?, ?, ?, ? FROM room)
             SELECT room.seq, pg_notify(?, %s) FROM room""".formatted(Notice.payloadSql("room.seq"));
     private static final int MAX_BATCH = 500;
-    /**
-     * Storing lanes: each room's entries go through one lane, in order, and a lane stores the messages
-     * of all its rooms that arrived meanwhile in one transaction (see {@link #storeGroup}).
-     */
-    private static final int LANES = 4;
     private static final int MAX_WAITING_PER_LANE = 50_000;
     /**
      * The statement of {@link #storeGroup}, run after the rooms' rows are locked (see
@@ -153,7 +150,7 @@ public class MessageStore {
                  WHERE rm.room_id = own.room_id AND rm.user_id = own.user_id),
             segments AS (
                 SELECT * FROM unnest(?::text[], ?::int[], ?::text[]) AS s (room_id, n, body))
-            SELECT count(pg_notify(?, %s))
+            SELECT room.id, room.first, room.n, room.n = s.n AS whole, pg_notify(?, %s)
               FROM room JOIN segments s ON s.room_id = room.id""".formatted(
             Notice.payloadSql("room.id", "room.first", "room.n", "CASE WHEN room.n = s.n THEN s.body ELSE '' END"));
 
@@ -173,6 +170,21 @@ public class MessageStore {
     @Inject
     ChatMetrics metrics;
 
+    /**
+     * Storing lanes: each room's entries go through one lane, in order, and a lane stores the messages
+     * of all its rooms that arrived meanwhile in one transaction (see {@link #storeGroup}).
+     */
+    @Inject
+    @ConfigProperty(name = "GOCHAT_STORE_LANES", defaultValue = "4")
+    int laneCount;
+
+    /**
+     * Told of each room's stored messages on the storing thread once their transaction has committed:
+     * this node's members need not wait for the notification to come back from PostgreSQL (which still
+     * tells the other nodes, and this one again; receivers go by seq, so a second notice is dropped).
+     */
+    private volatile Consumer<Notice> committed = notice -> {
+    };
     private Counter stored;
     private Counter edited;
     private Counter deleted;
@@ -183,9 +195,14 @@ public class MessageStore {
         stored = metrics.stored();
         edited = metrics.edited();
         deleted = metrics.deleted();
-        lanes = IntStream.range(0, LANES)
+        lanes = IntStream.range(0, Math.max(1, laneCount))
                 .mapToObj(i -> new Drain<Entry>(executor, MAX_WAITING_PER_LANE, this::store))
                 .toList();
+    }
+
+    /** Sets who is told of stored messages as soon as they are committed (see {@link #committed}). */
+    void onCommitted(Consumer<Notice> listener) {
+        committed = listener;
     }
 
     /** Queues a message for its room's next batch; {@code FULL} when the database cannot keep up. */
@@ -194,7 +211,7 @@ public class MessageStore {
     }
 
     private Drain<Entry> queue(String roomId) {
-        return lanes.get(Math.floorMod(roomId.hashCode(), LANES));
+        return lanes.get(Math.floorMod(roomId.hashCode(), lanes.size()));
     }
 
     /**
@@ -384,15 +401,26 @@ public class MessageStore {
      * without an answer: their connections are being closed with 4403 or 4404, and they receive
      * nothing after that change's commit.
      */
-    private static void storeRound(List<Segment> round) throws SQLException {
+    private void storeRound(List<Segment> round) throws SQLException {
+        List<Notice> notices = new ArrayList<>(round.size());
         try (Connection c = Database.dataSource().getConnection()) {
             c.setAutoCommit(true);
             try (PreparedStatement ps = c.prepareStatement(Memberships.LOCK_ROOMS + ";\n" + STORE_GROUP)) {
                 ps.setArray(1, c.createArrayOf("text", round.stream().map(Segment::roomId).toArray()));
                 bindRound(c, ps, 2, round);
-                ps.execute();
+                ps.execute(); // returns once the transaction has committed (the driver reads up to its end)
+                ps.getMoreResults(); // STORE_GROUP's rows, after LOCK_ROOMS'
+                try (ResultSet rs = ps.getResultSet()) {
+                    Map<String, Segment> byRoom = round.stream().collect(Collectors.toMap(Segment::roomId, s -> s));
+                    while (rs.next()) {
+                        long first = rs.getLong(2);
+                        List<String> tails = rs.getBoolean(4) ? byRoom.get(rs.getString(1)).tails() : null;
+                        notices.add(new Notice(rs.getString(1), first, first + rs.getInt(3) - 1, tails));
+                    }
+                }
             }
         }
+        notices.forEach(committed);
     }
 
     /** Binds {@link #STORE_GROUP}'s parameters for one round, from parameter {@code first} on. */
