@@ -18,6 +18,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 
 import org.gochat.db.Settings;
 
@@ -33,6 +34,12 @@ public final class Tokens {
     public record Issued(String token, String id, Instant expiresAt) {
     }
 
+    /**
+     * Looked up once: {@code Json.createReader} and {@code Json.createValue} look the provider up on
+     * every call (a service-loader search), which was most of the time a token check took.
+     */
+    private static final JsonProvider JSON = JsonProvider.provider();
+    private static final JsonString USER_ROLE = JSON.createValue(Caller.ROLE);
     private static final String HEADER = b64(Json.createObjectBuilder()
             .add("alg", "RS256").add("typ", "JWT").build().toString().getBytes(StandardCharsets.UTF_8));
     private static final Pattern COMPACT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
@@ -137,11 +144,11 @@ public final class Tokens {
 
     private static boolean inUserGroup(JsonObject claims) {
         JsonValue groups = claims.get("groups");
-        return groups instanceof JsonArray array && array.contains(Json.createValue(Caller.ROLE));
+        return groups instanceof JsonArray array && array.contains(USER_ROLE);
     }
 
     private static JsonObject json(String part) {
-        try (JsonReader reader = Json.createReader(new StringReader(
+        try (JsonReader reader = JSON.createReader(new StringReader(
                 new String(Base64.getUrlDecoder().decode(part), StandardCharsets.UTF_8)))) {
             return reader.readObject();
         } catch (JsonException | IllegalArgumentException | IllegalStateException e) {

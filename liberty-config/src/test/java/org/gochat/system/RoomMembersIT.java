@@ -180,6 +180,44 @@ class RoomMembersIT {
         b.close();
     }
 
+    /** Joins share the room's lock: at once, each user becomes a member once and is announced once. */
+    @Test
+    void simultaneousHandshakesMakeEachCallerAMemberOnceAndAnnounceItOnce() throws Exception {
+        User owner = Chat.register();
+        String room = Chat.createRoom(owner);
+        ChatSocket o = Chat.join(owner, room);
+        List<User> users = IntStream.range(0, 8).mapToObj(i -> Chat.register()).toList();
+        CountDownLatch go = new CountDownLatch(1);
+        ConcurrentLinkedQueue<ChatSocket> sockets = new ConcurrentLinkedQueue<>();
+        List<Thread> threads = new ArrayList<>();
+        for (User u : users) {
+            for (int i = 0; i < 2; i++) { // two sockets of each user at once
+                threads.add(Chat.started(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    sockets.add(Chat.join(u, room));
+                }));
+            }
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(16, sockets.size());
+        List<Long> expected = new ArrayList<>(users.stream().map(User::id).toList());
+        expected.add(owner.id());
+        assertEquals(expected.stream().sorted().toList(), memberIds(owner, room));
+        List<Long> added = o.next("member", 8, 10).stream().map(m -> m.getJsonNumber("userId").longValueExact())
+                .sorted().toList();
+        assertEquals(users.stream().map(User::id).sorted().toList(), added);
+        assertEquals(List.of(), o.next("member", 1, 1), "each user is announced once");
+        sockets.forEach(ChatSocket::close);
+        o.close();
+    }
+
     @Test
     void theRulesOfAPrivateRoom() {
         User owner = Chat.register();

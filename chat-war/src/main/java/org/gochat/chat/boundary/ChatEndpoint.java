@@ -83,10 +83,18 @@ public class ChatEndpoint extends Endpoint {
             }
         }
 
+        /** The beans' client proxies, looked up on the first connection rather than on every one. */
+        private volatile Hub hub;
+        private volatile UserLimits limits;
+
         @Override
         public <T> T getEndpointInstance(Class<T> endpointClass) {
-            CDI<Object> beans = CDI.current();
-            return endpointClass.cast(new ChatEndpoint(beans.select(Hub.class).get(), beans.select(UserLimits.class).get()));
+            if (hub == null) {
+                CDI<Object> beans = CDI.current();
+                limits = beans.select(UserLimits.class).get();
+                hub = beans.select(Hub.class).get();
+            }
+            return endpointClass.cast(new ChatEndpoint(hub, limits));
         }
     }
 

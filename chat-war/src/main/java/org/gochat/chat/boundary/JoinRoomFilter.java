@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 
 import org.gochat.chat.control.Memberships;
 import org.gochat.chat.control.UserLimits;
@@ -57,19 +58,28 @@ public class JoinRoomFilter extends HttpFilter {
             }
             String path = request.getRequestURI().substring(request.getContextPath().length());
             String roomId = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : null;
+            boolean upgrade = asksForWebSocket(request);
             if (roomId != null) {
                 if (!RoomsResource.ROOM_ID.matcher(roomId).matches()) {
                     throw Memberships.notFound(roomId);
                 }
-                refuse(memberships.enter(roomId, caller, false), roomId);
-                ChatEndpoint.since(request.getParameter("since"));
+                // One transaction decides the room's answers (404, 403) and, for a handshake that
+                // passes the rest, joins and reads the position; a bad since is answered after them.
+                ProblemException badSince = null;
+                try {
+                    ChatEndpoint.since(request.getParameter("since"));
+                } catch (ProblemException e) {
+                    badSince = e;
+                }
+                Memberships.Admission admission = memberships.enter(roomId, caller, upgrade && badSince == null);
+                refuse(admission.entry(), roomId);
+                if (badSince != null) {
+                    throw badSince;
+                }
+                position = admission.position();
             }
-            if (!asksForWebSocket(request)) {
+            if (!upgrade) {
                 throw ProblemException.upgradeRequired("Open it with a WebSocket handshake (Upgrade: websocket).");
-            }
-            if (roomId != null) {
-                refuse(memberships.enter(roomId, caller, true), roomId);
-                position = memberships.position(roomId, caller.id());
             }
             limits.openConnection(caller.id()).ifPresent(seconds -> {
                 throw ProblemException.tooManyRequests("You have as many chat connections open as one user may.", seconds);
@@ -84,6 +94,15 @@ public class JoinRoomFilter extends HttpFilter {
                 @Override
                 public Principal getUserPrincipal() {
                     return joining;
+                }
+
+                /**
+                 * No HTTP session: the container's handshake asks for one (it would make one per
+                 * connection, and keep it), and GoChat keeps nothing in sessions.
+                 */
+                @Override
+                public HttpSession getSession() {
+                    return getSession(false);
                 }
             }, response);
         } finally {

@@ -36,7 +36,10 @@ import org.gochat.web.ProblemException;
  * room's row, then reads the membership rows in a statement of its own (so with a snapshot taken
  * after the lock). Changes of one room therefore take turns (one owner, one consistent state), a
  * batch sees every change committed before it (a removed member's message is never stored after
- * the removal's commit), and a change waits for a batch under way.
+ * the removal's commit), and a change waits for a batch under way. The one exception is a join by
+ * handshake, which only adds the caller's own row: joins share the lock ({@code FOR SHARE}) with
+ * one another, so a room's many handshakes do not queue behind each other, and still exclude
+ * every other change and every batch.
  * <p>
  * Every change is announced on the bus in its transaction ({@link MemberNotice}): each node's hub
  * closes the sockets it must close and tells the room's connected members, and fires a
@@ -67,6 +70,14 @@ public class Memberships {
     /** What a handshake to a room may do. */
     public enum Entry {
         ALLOWED, NOT_FOUND, BANNED
+    }
+
+    /** A handshake's entry, and the room's last seq as the transaction that allowed it saw it (-1 when refused). */
+    public record Admission(Entry entry, long position) {
+
+        static Admission refused(Entry entry) {
+            return new Admission(entry, -1);
+        }
     }
 
     /** The result of a route that may create what it returns (201) or find it (200). */
@@ -109,7 +120,19 @@ public class Memberships {
 
     /** Locks the room's row (see the lock order); false when there is no such room. */
     private static boolean lock(Connection c, String roomId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM rooms WHERE id = ? FOR NO KEY UPDATE")) {
+        return lock(c, roomId, "FOR NO KEY UPDATE");
+    }
+
+    /**
+     * Locks the room's row for a join: shared with other joins, exclusive of every other change and
+     * of message batches (see the lock order); false when there is no such room.
+     */
+    private static boolean lockForJoin(Connection c, String roomId) throws SQLException {
+        return lock(c, roomId, "FOR SHARE");
+    }
+
+    private static boolean lock(Connection c, String roomId, String mode) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM rooms WHERE id = ? " + mode)) {
             ps.setString(1, roomId);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
@@ -143,37 +166,39 @@ public class Memberships {
     }
 
     /**
-     * The handshake of a room's socket: whether the caller may open it. With {@code join}, a caller
-     * allowed into a public room they are not a member of becomes one (and the room hears of it).
+     * The handshake of a room's socket: whether the caller may open it, and where it starts (the
+     * room's last seq, read in the same transaction). With {@code join}, a caller allowed into a
+     * public room they are not a member of becomes one (and the room hears of it); a member's
+     * handshake, the usual one, reads and locks nothing.
      */
-    public Entry enter(String roomId, Caller caller, boolean join) {
+    public Admission enter(String roomId, Caller caller, boolean join) {
         return write(c -> {
             Optional<Access> a = access(c, roomId, caller.id());
             if (a.isEmpty() || !a.get().visible()) {
-                return Entry.NOT_FOUND;
+                return Admission.refused(Entry.NOT_FOUND);
             }
             if (a.get().role() != null) {
-                return Entry.ALLOWED;
+                return new Admission(Entry.ALLOWED, a.get().lastSeq());
             }
             if (a.get().banned()) {
-                return Entry.BANNED;
+                return Admission.refused(Entry.BANNED);
             }
             if (!join) {
-                return Entry.ALLOWED;
+                return new Admission(Entry.ALLOWED, a.get().lastSeq());
             }
-            if (!lock(c, roomId)) {
-                return Entry.NOT_FOUND;
+            if (!lockForJoin(c, roomId)) {
+                return Admission.refused(Entry.NOT_FOUND);
             }
             Access locked = access(c, roomId, caller.id()).orElseThrow();
             if (locked.banned()) {
-                return Entry.BANNED;
+                return Admission.refused(Entry.BANNED);
             }
-            if (locked.role() == null) {
-                insertMember(c, roomId, caller.id(), MEMBER);
+            // Joins share the lock: the same user's other handshake may have added the row meanwhile.
+            if (locked.role() == null && joinMember(c, roomId, caller.id())) {
                 announce(c, RoomChange.ADDED, roomId, caller.id(), caller.username(), MEMBER);
                 metrics.membersAdded().inc();
             }
-            return Entry.ALLOWED;
+            return new Admission(Entry.ALLOWED, locked.lastSeq());
         });
     }
 
@@ -491,6 +516,14 @@ public class Memberships {
     }
 
     // ---- helpers
+
+    /** Adds the user as a member unless they are one already; whether it did. */
+    private static boolean joinMember(Connection c, String roomId, long userId) throws SQLException {
+        return execute(c, """
+                INSERT INTO room_members (room_id, user_id, role, read_seq, read_count)
+                SELECT id, ?, ?, last_seq, message_count FROM rooms WHERE id = ?
+                ON CONFLICT DO NOTHING""", userId, MEMBER, roomId) > 0;
+    }
 
     private static void insertMember(Connection c, String roomId, long userId, String role) throws SQLException {
         // A new member has read nothing that came before: the marker starts at the room's end.
