@@ -78,9 +78,10 @@ public final class Database {
      * with the same password: server.xml's dataSource resolves {@code GOCHAT_DB_URL} (by default the
      * embedded database's URL, as here) and {@code GOCHAT_DB_USER}, and its driver asks
      * {@link DatabasePassword}, as this one does. For a connection kept in a state that no request
-     * may inherit (the bus's {@code LISTEN}); its owner closes it.
+     * may inherit (the bus's {@code LISTEN}), or kept by one user that checks it itself (the chat's
+     * storing lanes); its owner closes it.
      */
-    static Connection connectOutsidePool(String applicationName) throws SQLException {
+    public static Connection connectOutsidePool(String applicationName) throws SQLException {
         // MicroProfile Config may report server.xml's default with its ${GOCHAT_EMBEDDED_DB_PORT} unresolved.
         String url = Settings.get("GOCHAT_DB_URL").filter(u -> !u.contains("${")).orElseGet(
                 () -> "jdbc:postgresql://localhost:" + Settings.require("GOCHAT_EMBEDDED_DB_PORT") + "/postgres");

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -23,6 +24,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -189,6 +191,7 @@ public class MessageStore {
     private Counter edited;
     private Counter deleted;
     private List<Drain<Entry>> lanes;
+    private final List<LaneConnection> laneConnections = new CopyOnWriteArrayList<>();
 
     @PostConstruct
     void init() {
@@ -196,7 +199,11 @@ public class MessageStore {
         edited = metrics.edited();
         deleted = metrics.deleted();
         lanes = IntStream.range(0, Math.max(1, laneCount))
-                .mapToObj(i -> new Drain<Entry>(executor, MAX_WAITING_PER_LANE, this::store))
+                .mapToObj(i -> {
+                    LaneConnection connection = new LaneConnection();
+                    laneConnections.add(connection);
+                    return new Drain<Entry>(executor, MAX_WAITING_PER_LANE, entries -> store(entries, connection));
+                })
                 .toList();
     }
 
@@ -271,18 +278,61 @@ public class MessageStore {
      * Stores a lane's queued entries in order: the messages queued between two changes together
      * (see {@link #storeGroup}), each change alone, after the messages queued before it.
      */
-    private void store(List<Entry> entries) {
+    private void store(List<Entry> entries, LaneConnection connection) {
         Map<String, List<Draft>> drafts = new LinkedHashMap<>();
         for (Entry entry : entries) {
             if (entry instanceof Draft draft) {
                 drafts.computeIfAbsent(draft.roomId(), room -> new ArrayList<>()).add(draft);
             } else if (entry instanceof Change change) {
-                storeGroup(drafts);
+                storeGroup(drafts, connection);
                 drafts = new LinkedHashMap<>();
                 storeChange(change);
             }
         }
-        storeGroup(drafts);
+        storeGroup(drafts, connection);
+    }
+
+    /**
+     * A storing lane's own connection to PostgreSQL, outside the dataSource's pool: a round takes no
+     * checkout from the pool, and so no checkout's validation, a round trip of its own before every
+     * transaction. This connection is checked only when it has not been used for a second (a database
+     * restart takes longer, so a restarted database is noticed before a round is sent to the old one),
+     * and dropped after any failure that is not the data's; the next round connects again. Used by its
+     * lane's one drain at a time; {@link MessageStore#close} closes it at the end.
+     */
+    static final class LaneConnection {
+        private static final long CHECK_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
+        private Connection connection;
+        private long lastUsed;
+
+        synchronized Connection get() throws SQLException {
+            long now = System.nanoTime();
+            if (connection != null && now - lastUsed > CHECK_AFTER_NANOS && !connection.isValid(2)) {
+                drop();
+            }
+            if (connection == null) {
+                connection = Database.connectOutsidePool("gochat-store");
+            }
+            lastUsed = now;
+            return connection;
+        }
+
+        synchronized void drop() {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    LOG.log(Level.FINE, "a storing connection did not close cleanly", e);
+                }
+                connection = null;
+            }
+        }
+    }
+
+    /** Closes the lanes' connections (the hub has stored what it accepted before this). */
+    @PreDestroy
+    void close() {
+        laneConnections.forEach(LaneConnection::drop);
     }
 
     /** Drafts of one room that one notice announces: their frames' tails fit in one payload (or it carries none). */
@@ -329,7 +379,7 @@ public class MessageStore {
      * takes one segment of each room (a round): a room with more than one notice's worth goes on in
      * the next, so that a backlog is committed, and delivered, a round at a time.
      */
-    private void storeGroup(Map<String, List<Draft>> byRoom) {
+    private void storeGroup(Map<String, List<Draft>> byRoom, LaneConnection connection) {
         List<List<Segment>> rounds = new ArrayList<>();
         byRoom.forEach((roomId, drafts) -> {
             List<Segment> segments = segments(roomId, drafts);
@@ -340,7 +390,7 @@ public class MessageStore {
                 rounds.get(i).add(segments.get(i));
             }
         });
-        rounds.forEach(this::storeOrRefuse);
+        rounds.forEach(round -> storeOrRefuse(round, connection));
     }
 
     /**
@@ -348,19 +398,22 @@ public class MessageStore {
      * then each room's segment is stored alone, and each message of a refused segment alone, so that
      * no message fails because of another sender's.
      */
-    private void storeOrRefuse(List<Segment> round) {
+    private void storeOrRefuse(List<Segment> round, LaneConnection connection) {
         try {
-            storeRound(round);
+            storeRound(round, connection);
             stored.inc(round.stream().mapToInt(segment -> segment.drafts().size()).sum());
         } catch (SQLException | RuntimeException e) {
             if (isDataError(e) && round.size() > 1) {
-                round.forEach(segment -> storeOrRefuse(List.of(segment)));
+                round.forEach(segment -> storeOrRefuse(List.of(segment), connection));
             } else if (isDataError(e) && round.get(0).drafts().size() > 1) {
                 Segment segment = round.get(0);
                 for (int i = 0; i < segment.drafts().size(); i++) {
-                    storeOrRefuse(List.of(segment.one(i)));
+                    storeOrRefuse(List.of(segment.one(i)), connection);
                 }
             } else {
+                if (!isDataError(e)) {
+                    connection.drop(); // whatever failed, the next round starts on a new connection
+                }
                 refuse(round, e);
             }
         }
@@ -399,24 +452,22 @@ public class MessageStore {
      * transaction (an implicit one, up to the protocol's Sync), each statement with its own snapshot.
      * Drafts whose author is no longer a member (removed, banned, or the room deleted) are dropped
      * without an answer: their connections are being closed with 4403 or 4404, and they receive
-     * nothing after that change's commit.
+     * nothing after that change's commit. It runs on the lane's own connection ({@link LaneConnection}).
      */
-    private void storeRound(List<Segment> round) throws SQLException {
+    private void storeRound(List<Segment> round, LaneConnection connection) throws SQLException {
         List<Notice> notices = new ArrayList<>(round.size());
-        try (Connection c = Database.dataSource().getConnection()) {
-            c.setAutoCommit(true);
-            try (PreparedStatement ps = c.prepareStatement(Memberships.LOCK_ROOMS + ";\n" + STORE_GROUP)) {
-                ps.setArray(1, c.createArrayOf("text", round.stream().map(Segment::roomId).toArray()));
-                bindRound(c, ps, 2, round);
-                ps.execute(); // returns once the transaction has committed (the driver reads up to its end)
-                ps.getMoreResults(); // STORE_GROUP's rows, after LOCK_ROOMS'
-                try (ResultSet rs = ps.getResultSet()) {
-                    Map<String, Segment> byRoom = round.stream().collect(Collectors.toMap(Segment::roomId, s -> s));
-                    while (rs.next()) {
-                        long first = rs.getLong(2);
-                        List<String> tails = rs.getBoolean(4) ? byRoom.get(rs.getString(1)).tails() : null;
-                        notices.add(new Notice(rs.getString(1), first, first + rs.getInt(3) - 1, tails));
-                    }
+        Connection c = connection.get();
+        try (PreparedStatement ps = c.prepareStatement(Memberships.LOCK_ROOMS + ";\n" + STORE_GROUP)) {
+            ps.setArray(1, c.createArrayOf("text", round.stream().map(Segment::roomId).toArray()));
+            bindRound(c, ps, 2, round);
+            ps.execute(); // returns once the transaction has committed (the driver reads up to its end)
+            ps.getMoreResults(); // STORE_GROUP's rows, after LOCK_ROOMS'
+            try (ResultSet rs = ps.getResultSet()) {
+                Map<String, Segment> byRoom = round.stream().collect(Collectors.toMap(Segment::roomId, s -> s));
+                while (rs.next()) {
+                    long first = rs.getLong(2);
+                    List<String> tails = rs.getBoolean(4) ? byRoom.get(rs.getString(1)).tails() : null;
+                    notices.add(new Notice(rs.getString(1), first, first + rs.getInt(3) - 1, tails));
                 }
             }
         }
