@@ -60,14 +60,17 @@ class UserSocketIT {
         assertEquals(0, empty.getJsonNumber("unread").longValue());
         assertTrue(empty.isNull("lastMessage"), empty.toString());
 
-        // 60 messages as fast as they go: fewer inbox frames than messages, the last one the room's state.
+        // 60 messages as fast as they go: fewer inbox frames than messages, each newer than the one
+        // before (a state once told is not told again), the last one the room's state.
         ChatSocket owners = Chat.join(GochatSystem.server(), owner, room, -1);
         long start = System.nanoTime();
         owners.sendAndAwait("m", 1, 60);
         List<JsonObject> inbox = new ArrayList<>();
         JsonObject last;
         do {
+            long before = inbox.isEmpty() ? 0 : inbox.get(inbox.size() - 1).getJsonNumber("lastSeq").longValue();
             last = next(me, "inbox");
+            assertTrue(last.getJsonNumber("lastSeq").longValue() > before, inbox + " then " + last);
             inbox.add(last);
         } while (last.getJsonNumber("lastSeq").longValue() < 60);
         long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);

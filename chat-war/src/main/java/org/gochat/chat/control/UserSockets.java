@@ -39,7 +39,8 @@ import org.gochat.db.Bus;
  * (read when a user's first socket opens, then followed through the {@link RoomChange}s); a notice
  * for one of those rooms marks (user, room) as changed. Every {@code GOCHAT_INBOX_COALESCE_MS}
  * the changed pairs are read from the database in one query per user and sent: at most one
- * {@code inbox} frame per room per period, the latest state. All of that runs on one loop, one task
+ * {@code inbox} frame per room per period, the latest state, and never a state the user's sockets were
+ * told already. All of that runs on one loop, one task
  * at a time, so the maps need no locks and each user's frames leave in the order things happened.
  * The connections themselves are {@link Member}s that the {@link Hub} supervises like any other
  * (slow consumers, pings, expired or revoked tokens, the orderly stop).
@@ -73,6 +74,8 @@ public class UserSockets {
     private final Map<Long, Map<String, RoomView>> roomsOfUser = new HashMap<>();
     private final Map<String, Set<Long>> usersOfRoom = new HashMap<>();
     private final Map<Long, Set<String>> changed = new HashMap<>();
+    /** The state each user's sockets were last told per room: a flush that finds it unchanged sends nothing. */
+    private final Map<Long, Map<String, Told>> toldOfUser = new HashMap<>();
     /** Read by the gauge from other threads. */
     private final Set<Member> sockets = ConcurrentHashMap.newKeySet();
 
@@ -140,6 +143,7 @@ public class UserSockets {
             if (own != null && own.remove(socket) && own.isEmpty()) {
                 socketsOfUser.remove(userId);
                 changed.remove(userId);
+                toldOfUser.remove(userId);
                 Map<String, RoomView> rooms = roomsOfUser.remove(userId);
                 if (rooms != null) {
                     rooms.keySet().forEach(roomId -> forget(roomId, userId));
@@ -171,10 +175,7 @@ public class UserSockets {
                 RoomView room = rooms == null ? null : rooms.remove(change.roomId());
                 if (room != null) {
                     forget(room.id(), change.userId());
-                    Set<String> pending = changed.get(change.userId());
-                    if (pending != null) {
-                        pending.remove(room.id());
-                    }
+                    unmark(change.userId(), room.id());
                     send(change.userId(), Frames.encode(RoomEvent.of(RoomChange.REMOVED, room)), roomEvents);
                 }
             }
@@ -183,10 +184,7 @@ public class UserSockets {
                 if (users != null) {
                     for (long userId : users) {
                         RoomView room = roomsOfUser.get(userId).remove(change.roomId());
-                        Set<String> pending = changed.get(userId);
-                        if (pending != null) {
-                            pending.remove(change.roomId());
-                        }
+                        unmark(userId, change.roomId());
                         send(userId, Frames.encode(RoomEvent.of(RoomChange.DELETED, room)), roomEvents);
                     }
                 }
@@ -212,7 +210,23 @@ public class UserSockets {
         }
     }
 
-    /** Sends each changed room's latest state to its user's sockets. */
+    /** Forgets a room the user is no longer in: nothing pending, nothing told. */
+    private void unmark(long userId, String roomId) {
+        Set<String> pending = changed.get(userId);
+        if (pending != null) {
+            pending.remove(roomId);
+        }
+        Map<String, Told> told = toldOfUser.get(userId);
+        if (told != null) {
+            told.remove(roomId);
+        }
+    }
+
+    /**
+     * Sends each changed room's latest state to its user's sockets, unless they were told that state
+     * already (a flush can read a message whose notice is still on its way, and the notice then
+     * marks the room again).
+     */
     private void flush() {
         if (changed.isEmpty()) {
             return;
@@ -222,7 +236,13 @@ public class UserSockets {
         due.forEach((userId, roomIds) -> {
             try {
                 List<InboxEntry> entries = memberships.inbox(userId, roomIds);
-                entries.forEach(e -> send(userId, Frames.encode(new InboxEvent(e)), inboxEvents));
+                Map<String, Told> told = toldOfUser.computeIfAbsent(userId, id -> new HashMap<>());
+                for (InboxEntry e : entries) {
+                    Told now = new Told(e.lastSeq(), e.readSeq(), e.unread());
+                    if (!now.equals(told.put(e.room().id(), now))) {
+                        send(userId, Frames.encode(new InboxEvent(e)), inboxEvents);
+                    }
+                }
             } catch (RuntimeException e) {
                 // The database is unreachable: try these again at the next flush.
                 LOG.log(Level.FINE, "Could not read the inbox of user " + userId, e);
@@ -244,6 +264,10 @@ public class UserSockets {
         if (users != null && users.remove(userId) && users.isEmpty()) {
             usersOfRoom.remove(roomId);
         }
+    }
+
+    /** What an inbox frame says of a room; every change of its last message takes a new seq. */
+    private record Told(long lastSeq, long readSeq, long unread) {
     }
 
     private static void runSafely(Runnable task) {
