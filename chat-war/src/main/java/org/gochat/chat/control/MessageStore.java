@@ -19,7 +19,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -198,13 +197,16 @@ public class MessageStore {
         stored = metrics.stored();
         edited = metrics.edited();
         deleted = metrics.deleted();
-        lanes = IntStream.range(0, Math.max(1, laneCount))
-                .mapToObj(i -> {
-                    LaneConnection connection = new LaneConnection();
-                    laneConnections.add(connection);
-                    return new Drain<Entry>(executor, MAX_WAITING_PER_LANE, entries -> store(entries, connection));
-                })
-                .toList();
+        if (laneCount < 1) {
+            throw new IllegalStateException("GOCHAT_STORE_LANES must be at least 1, not " + laneCount);
+        }
+        List<Drain<Entry>> drains = new ArrayList<>();
+        for (int i = 0; i < laneCount; i++) {
+            LaneConnection connection = new LaneConnection();
+            laneConnections.add(connection);
+            drains.add(new Drain<>(executor, MAX_WAITING_PER_LANE, entries -> store(entries, connection)));
+        }
+        lanes = List.copyOf(drains);
     }
 
     /** Sets who is told of stored messages as soon as they are committed (see {@link #committed}). */
