@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.IntFunction;
 
@@ -49,6 +50,14 @@ final class Bench implements AutoCloseable {
                 System.setProperty(arg.substring(0, eq), arg.substring(eq + 1));
             }
         }
+    }
+
+    /** The {@code GOCHAT_*} settings among the benchmark's arguments: the servers' environment, as given. */
+    static Map<String, String> serverSettings() {
+        Map<String, String> settings = new HashMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("GOCHAT_"))
+                .forEach(k -> settings.put(k, System.getProperty(k)));
+        return settings;
     }
 
     User register() {

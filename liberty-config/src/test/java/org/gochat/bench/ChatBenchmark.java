@@ -65,7 +65,8 @@ import org.gochat.testkit.User;
  * {@code pgBin} (its bin folder), {@code wsRate} (GOCHAT_WS_RATE, 100), {@code servers} (GoChat
  * servers on the one database, 1; client i on server i mod n), {@code jfr} (a file: record GoChat with
  * Java Flight Recorder), {@code jfrSettings} (profile, or a .jfc file), {@code userSockets} (true: every
- * benchmark user also holds a user socket, {@code /chat/ws/me}, through all runs), and any
+ * benchmark user also holds a user socket, {@code /chat/ws/me}, through all runs), {@code jvm} (JVM
+ * options for the GoChat servers, comma-separated, such as {@code -XX:+UseShenandoahGC}), and any
  * {@code GOCHAT_*} variable for the GoChat servers.
  */
 public final class ChatBenchmark {
@@ -128,6 +129,7 @@ public final class ChatBenchmark {
     private final String wsRate = System.getProperty("wsRate", "100");
     private final int servers = Integer.getInteger("servers", 1);
     private final String jfr = System.getProperty("jfr");
+    private final String jvm = System.getProperty("jvm");
     /** Every benchmark user also holds a user socket ({@code /chat/ws/me}) through all runs. */
     private final boolean userSockets = Boolean.getBoolean("userSockets");
     private final String jfrSettings = System.getProperty("jfrSettings", "profile");
@@ -148,8 +150,9 @@ public final class ChatBenchmark {
         try (BenchPostgres postgres = BenchPostgres.start(db, Path.of("target/bench-pgdata"), System.getProperty("pgBin"));
                 GoChat gochat = new GoChat(postgres)) {
             Original seed = original == null ? null : new Original(Path.of(original));
-            System.out.printf("ChatBenchmark: GoChat (%d server(s), GOCHAT_WS_RATE=%s%s) on %s%s; %d runs after a %d s warm-up%n",
-                    servers, wsRate, userSockets ? ", every user with a user socket" : "", postgres.description,
+            System.out.printf("ChatBenchmark: GoChat (%d server(s), GOCHAT_WS_RATE=%s%s%s) on %s%s; %d runs after a %d s warm-up%n",
+                    servers, wsRate, userSockets ? ", every user with a user socket" : "", jvm == null ? "" : ", JVM " + jvm,
+                    postgres.description,
                     seed == null ? "" : "; original " + original, runs, warmup);
             workloads.forEach(w -> System.out.println("  " + w));
 
@@ -214,11 +217,17 @@ public final class ChatBenchmark {
             Map<String, String> env = new HashMap<>(GochatSystem.environment(postgres.jdbcUrl()));
             env.put("GOCHAT_WS_RATE", wsRate);
             env.put("GOCHAT_ROOMS_PER_MINUTE", "1000"); // every run creates new rooms, the first client of each
-            System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("GOCHAT_"))
-                    .forEach(k -> env.put(k, System.getProperty(k)));
+            env.putAll(Bench.serverSettings());
+            List<String> jvmArgs = new ArrayList<>();
+            if (jvm != null) {
+                jvmArgs.addAll(List.of(jvm.split(",")));
+            }
             if (jfr != null) {
-                env.put("JVM_ARGS", "-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath()
+                jvmArgs.add("-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath()
                         + ",settings=" + jfrSettings + ",dumponexit=true");
+            }
+            if (!jvmArgs.isEmpty()) {
+                env.put("JVM_ARGS", String.join(" ", jvmArgs));
             }
             try {
                 for (int n = 1; n <= servers; n++) {

@@ -63,9 +63,7 @@ public final class ConnectionBenchmark {
     }
 
     private void run() throws Exception {
-        Map<String, String> env = new HashMap<>();
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("GOCHAT_"))
-                .forEach(k -> env.put(k, System.getProperty(k)));
+        Map<String, String> env = Bench.serverSettings();
         env.putIfAbsent("GOCHAT_WS_USER_CONNECTIONS", String.valueOf(perUser));
         try (Bench bench = new Bench("connections", env)) {
             long pid = bench.server.process().pid();
