@@ -40,6 +40,18 @@ final class Drain<T> {
     }
 
     Offer offer(T item) {
+        return offer(item, false);
+    }
+
+    /**
+     * The same, but when no task is draining, this thread handles the first batch itself: no hand-off
+     * to the executor, no wait for one of its threads. What is queued meanwhile goes on in a task.
+     */
+    Offer offerHere(T item) {
+        return offer(item, true);
+    }
+
+    private Offer offer(T item, boolean here) {
         synchronized (this) {
             if (closed) {
                 return Offer.CLOSED;
@@ -52,6 +64,16 @@ final class Drain<T> {
                 return Offer.QUEUED;
             }
             running = true;
+        }
+        if (here) {
+            List<T> batch = nextBatch(); // null only when closed meanwhile
+            if (batch == null) {
+                return Offer.QUEUED;
+            }
+            handle(batch);
+            if (!hasMore()) {
+                return Offer.QUEUED;
+            }
         }
         start();
         return Offer.QUEUED;
@@ -86,29 +108,47 @@ final class Drain<T> {
             LOG.log(Level.FINE, "drain not started", e);
             close();
             synchronized (this) {
-                running = false;
-                notifyAll(); // awaitIdle
+                idle();
             }
         }
     }
 
     private void run() {
-        while (true) {
-            List<T> batch;
-            synchronized (this) {
-                if (queue.isEmpty() || closed) {
-                    running = false;
-                    notifyAll(); // awaitIdle
-                    return;
-                }
-                batch = new ArrayList<>(queue);
-                queue.clear();
-            }
-            try {
-                handler.accept(batch);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "a drain's handler failed", e);
-            }
+        for (List<T> batch = nextBatch(); batch != null; batch = nextBatch()) {
+            handle(batch);
+        }
+    }
+
+    /** Everything queued, taken off the queue; null (and no longer running) when there is nothing. */
+    private synchronized List<T> nextBatch() {
+        if (queue.isEmpty() || closed) {
+            idle();
+            return null;
+        }
+        List<T> batch = new ArrayList<>(queue);
+        queue.clear();
+        return batch;
+    }
+
+    /** Whether more is queued; when nothing is, no longer running. */
+    private synchronized boolean hasMore() {
+        if (queue.isEmpty() || closed) {
+            idle();
+            return false;
+        }
+        return true;
+    }
+
+    private void idle() {
+        running = false;
+        notifyAll(); // awaitIdle
+    }
+
+    private void handle(List<T> batch) {
+        try {
+            handler.accept(batch);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "a drain's handler failed", e);
         }
     }
 }

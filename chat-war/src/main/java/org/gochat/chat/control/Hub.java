@@ -60,8 +60,11 @@ public class Hub {
         final String id;
         final Drain<Runnable> loop;
         final Set<Member> members = new HashSet<>();
-        /** The seq of the last message handed to the members; meaningful while there are members. */
-        long delivered;
+        /**
+         * The seq of the last message handed to the members; meaningful while there are members.
+         * Written by the loop only; read by the bus thread too, to drop notices already delivered.
+         */
+        volatile long delivered;
 
         Room(String id, Executor executor) {
             this.id = id;
@@ -154,13 +157,13 @@ public class Hub {
         } catch (SQLException e) {
             LOG.log(Level.WARNING, "Could not clear this node's presence rows", e);
         }
-        store.onCommitted(this::onNotice);
+        store.onCommitted(this::onStored);
         // The bus calls back on its own thread; the proxies give those calls this application's context.
         subscriptions = List.of(
                 Bus.subscribe(Notice.CHANNEL, contextService.createContextualProxy(new Bus.Subscriber() {
                     @Override
                     public void onNotification(String payload) {
-                        onNotice(Notice.parse(payload));
+                        onNotice(payload);
                     }
 
                     @Override
@@ -424,13 +427,26 @@ public class Hub {
     }
 
     /**
-     * On the bus thread, or on the storing thread for this node's messages: hand the notice to its
-     * room's loop, if the room has a loop here.
+     * On the bus thread: hand the notice to its room's loop, if the room has a loop here and has not
+     * delivered its messages yet (this node's own messages were delivered as they were stored, see
+     * {@link #onStored}; their notices end here, read no further than their head line).
      */
-    private void onNotice(Notice notice) {
+    private void onNotice(String payload) {
+        Room room = rooms.get(Notice.roomOf(payload));
+        if (room != null && Notice.lastOf(payload) > room.delivered) {
+            Notice notice = Notice.parse(payload);
+            room.loop.offer(() -> deliver(room, notice));
+        }
+    }
+
+    /**
+     * On the storing thread, once this node's messages are committed: when the room's loop is idle,
+     * this thread runs it (hands the frames to the members' queues) instead of waking one for it.
+     */
+    private void onStored(Notice notice) {
         Room room = rooms.get(notice.roomId());
         if (room != null) {
-            room.loop.offer(() -> deliver(room, notice));
+            room.loop.offerHere(() -> deliver(room, notice));
         }
     }
 

@@ -28,6 +28,18 @@ record Notice(String roomId, long first, long last, List<String> tails) {
         return Frames.message(roomId, first + i, tails.get(i));
     }
 
+    /** The room id alone, without reading the rest of the payload. */
+    static String roomOf(String payload) {
+        return payload.substring(0, payload.indexOf(' '));
+    }
+
+    /** The last seq the payload announces, read from its head line alone. */
+    static long lastOf(String payload) {
+        int end = payload.indexOf('\n');
+        String head = end < 0 ? payload : payload.substring(0, end);
+        return Long.parseLong(head.substring(head.lastIndexOf(' ') + 1));
+    }
+
     static Notice parse(String payload) {
         String[] lines = payload.split("\n");
         String[] head = lines[0].split(" ");

@@ -76,7 +76,7 @@ public class UserSockets {
     private final Map<Long, Set<String>> changed = new HashMap<>();
     /** The state each user's sockets were last told per room: a flush that finds it unchanged sends nothing. */
     private final Map<Long, Map<String, Told>> toldOfUser = new HashMap<>();
-    /** Read by the gauge from other threads. */
+    /** Read from other threads: by the gauge, and by the bus thread (no user sockets: no notice is followed). */
     private final Set<Member> sockets = ConcurrentHashMap.newKeySet();
 
     private Drain<Runnable> loop;
@@ -97,8 +97,10 @@ public class UserSockets {
     void start() {
         notices = Bus.subscribe(Notice.CHANNEL, contextService.createContextualProxy(
                 (Bus.Subscriber) payload -> {
-                    String roomId = Notice.parse(payload).roomId();
-                    loop.offer(() -> roomChanged(roomId));
+                    if (!sockets.isEmpty()) { // a node without user sockets has nobody to tell
+                        String roomId = Notice.roomOf(payload);
+                        loop.offer(() -> roomChanged(roomId));
+                    }
                 }, Bus.Subscriber.class));
         // With a fixed delay, not rate: a late period is never followed at once by the next one.
         flushes = scheduler.scheduleWithFixedDelay(() -> loop.offer(this::flush), coalesceMillis, coalesceMillis,
