@@ -194,7 +194,7 @@ public class Memberships {
                 return Admission.refused(Entry.BANNED);
             }
             // Joins share the lock: the same user's other handshake may have added the row meanwhile.
-            if (locked.role() == null && joinMember(c, roomId, caller.id())) {
+            if (locked.role() == null && insertMember(c, roomId, caller.id(), MEMBER)) {
                 announce(c, RoomChange.ADDED, roomId, caller.id(), caller.username(), MEMBER);
                 metrics.membersAdded().inc();
             }
@@ -517,19 +517,16 @@ public class Memberships {
 
     // ---- helpers
 
-    /** Adds the user as a member unless they are one already; whether it did. */
-    private static boolean joinMember(Connection c, String roomId, long userId) throws SQLException {
+    /**
+     * Adds the user as a member unless they are one already (a join shares the room's lock with the
+     * same user's other handshake); whether it did.
+     */
+    private static boolean insertMember(Connection c, String roomId, long userId, String role) throws SQLException {
+        // A new member has read nothing that came before: the marker starts at the room's end.
         return execute(c, """
                 INSERT INTO room_members (room_id, user_id, role, read_seq, read_count)
                 SELECT id, ?, ?, last_seq, message_count FROM rooms WHERE id = ?
-                ON CONFLICT DO NOTHING""", userId, MEMBER, roomId) > 0;
-    }
-
-    private static void insertMember(Connection c, String roomId, long userId, String role) throws SQLException {
-        // A new member has read nothing that came before: the marker starts at the room's end.
-        execute(c, """
-                INSERT INTO room_members (room_id, user_id, role, read_seq, read_count)
-                SELECT id, ?, ?, last_seq, message_count FROM rooms WHERE id = ?""", userId, role, roomId);
+                ON CONFLICT DO NOTHING""", userId, role, roomId) > 0;
     }
 
     private static void announce(Connection c, String action, String roomId, long userId, String username, String role)

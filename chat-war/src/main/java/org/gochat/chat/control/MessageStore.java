@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -190,7 +189,7 @@ public class MessageStore {
     private Counter edited;
     private Counter deleted;
     private List<Drain<Entry>> lanes;
-    private final List<LaneConnection> laneConnections = new CopyOnWriteArrayList<>();
+    private List<LaneConnection> laneConnections;
 
     @PostConstruct
     void init() {
@@ -200,12 +199,14 @@ public class MessageStore {
         if (laneCount < 1) {
             throw new IllegalStateException("GOCHAT_STORE_LANES must be at least 1, not " + laneCount);
         }
+        List<LaneConnection> connections = new ArrayList<>();
         List<Drain<Entry>> drains = new ArrayList<>();
         for (int i = 0; i < laneCount; i++) {
             LaneConnection connection = new LaneConnection();
-            laneConnections.add(connection);
+            connections.add(connection);
             drains.add(new Drain<>(executor, MAX_WAITING_PER_LANE, entries -> store(entries, connection)));
         }
+        laneConnections = List.copyOf(connections);
         lanes = List.copyOf(drains);
     }
 
