@@ -103,6 +103,15 @@ final class Bench implements AutoCloseable {
         }
     }
 
+    /** The process id of the PostgreSQL server (the parent of a backend it runs for us). */
+    long postgresPid() throws SQLException {
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "postgres");
+                Statement s = c.createStatement(); var rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return Proc.parent(rs.getLong(1));
+        }
+    }
+
     @Override
     public void close() {
         try {

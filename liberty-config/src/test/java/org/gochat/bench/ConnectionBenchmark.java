@@ -31,8 +31,8 @@ import org.gochat.testkit.User;
 /**
  * Many idle WebSockets on one GoChat server: opens {@code connections} authenticated sockets to chat
  * rooms, {@code inFlight} handshakes at a time, then keeps them open for {@code idle} seconds with a
- * ping on every socket each {@code ping} seconds. Prints handshakes per second (and the server's CPU
- * time per handshake), and the server's threads, resident memory and live heap after a full GC
+ * ping on every socket each {@code ping} seconds. Prints handshakes per second (and the CPU time
+ * per handshake of the server, of its PostgreSQL and of this client, all on the same machine), and the server's threads, resident memory and live heap after a full GC
  * ({@code jcmd GC.class_histogram}, which collects first) before, after opening and after the idle
  * time, with the heap per connection and the classes that grew most.
  *
@@ -88,7 +88,11 @@ public final class ConnectionBenchmark {
             List<WebSocket> sockets = new ArrayList<>();
             Semaphore slots = new Semaphore(inFlight);
             AtomicInteger failed = new AtomicInteger();
+            long postgresPid = bench.postgresPid();
+            long self = ProcessHandle.current().pid();
             long cpu = Proc.cpuNanos(pid);
+            long clientCpu = Proc.cpuNanos(self);
+            long postgresCpu = Proc.treeCpuNanos(postgresPid);
             long start = System.nanoTime();
             List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
             for (int i = 0; i < connections; i++) {
@@ -111,9 +115,12 @@ public final class ConnectionBenchmark {
                 }
             }
             double took = (System.nanoTime() - start) / 1e9;
-            System.out.printf("opened %,d sockets (%d failed) in %.1f s: %,.0f handshakes/s, server CPU %.0f us per handshake%n",
-                    sockets.size(), failed.get(), took, sockets.size() / took,
-                    (Proc.cpuNanos(pid) - cpu) / 1e3 / Math.max(1, sockets.size()));
+            int opened = Math.max(1, sockets.size());
+            System.out.printf("opened %,d sockets (%d failed) in %.1f s: %,.0f handshakes/s; CPU per handshake: server %.0f us,"
+                    + " PostgreSQL %.0f us, this client %.0f us (the machine has %d cores)%n",
+                    sockets.size(), failed.get(), took, sockets.size() / took, (Proc.cpuNanos(pid) - cpu) / 1e3 / opened,
+                    (Proc.treeCpuNanos(postgresPid) - postgresCpu) / 1e3 / opened, (Proc.cpuNanos(self) - clientCpu) / 1e3 / opened,
+                    Runtime.getRuntime().availableProcessors());
 
             Snapshot open = Snapshot.take(pid);
             System.out.println("open:        " + open);

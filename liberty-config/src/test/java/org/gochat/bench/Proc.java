@@ -46,6 +46,11 @@ final class Proc {
         return total;
     }
 
+    /** The process's parent (a PostgreSQL backend's is the server's main process). */
+    static long parent(long pid) {
+        return Long.parseLong(statFields(pid)[1]);
+    }
+
     static int threads(long pid) {
         return (int) status(pid, "Threads:");
     }
