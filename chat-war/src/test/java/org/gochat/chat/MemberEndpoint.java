@@ -110,7 +110,10 @@ public class MemberEndpoint {
     }
 
     @OnClose
-    public void close(CloseReason reason) {
-        hub.leave(member, reason.getCloseCode().getCode());
+    public void close(Session session, CloseReason reason) {
+        Member m = Member.of(session); // may run before open has its member (see Member.of)
+        if (m != null) {
+            hub.leave(m, reason.getCloseCode().getCode());
+        }
     }
 }

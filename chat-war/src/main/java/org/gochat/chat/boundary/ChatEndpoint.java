@@ -178,8 +178,9 @@ public class ChatEndpoint extends Endpoint {
 
     @Override
     public void onClose(Session session, CloseReason reason) {
-        if (member != null) {
-            hub.leave(member, reason.getCloseCode().getCode());
+        Member m = Member.of(session); // not the field: the hub may close it before onOpen has returned
+        if (m != null) {
+            hub.leave(m, reason.getCloseCode().getCode());
         }
         if (caller != null) {
             limits.connectionClosed(caller.id());

@@ -45,6 +45,7 @@ public final class Member {
     private static final Object PING = new Object();
     private static final int REPLAY_PAGE = 500;
     private static final long CLOSE_WAITS_FOR_SEND_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final String SESSION_KEY = Member.class.getName();
 
     /** A frame that is not a message (join, leave, error): sent, but not counted as a delivery. */
     private record Event(String frame) {
@@ -84,8 +85,19 @@ public final class Member {
     /** A new connection of this node, to a room; its send pool watches it from now on. */
     static Member open(Session session, Caller caller, String roomId, String nodeId, Services services) {
         Member m = new Member(session, caller, roomId, nodeId, services);
+        session.getUserProperties().put(SESSION_KEY, m);
         services.sendPool().serve(m);
         return m;
+    }
+
+    /**
+     * The member a session was opened as, or null. The hub may close a connection (a removal, a room
+     * gone, a revoked token) while the endpoint's {@code onOpen} is still under way, and the container
+     * then calls {@code onClose} at once, on another thread: the endpoint finds its member here, not in
+     * a field set when {@code onOpen} has its answer.
+     */
+    public static Member of(Session session) {
+        return (Member) session.getUserProperties().get(SESSION_KEY);
     }
 
     public Caller caller() {
