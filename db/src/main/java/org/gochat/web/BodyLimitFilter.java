@@ -55,7 +55,7 @@ public class BodyLimitFilter implements ContainerRequestFilter {
     }
 
     private static ProblemException tooLarge() {
-        RequestLimits.refused(RequestLimits.BODY_SIZE);
+        LibraryMetrics.refused(RequestLimits.BODY_SIZE);
         return ProblemException.tooLarge("The request body is larger than " + RequestLimits.MAX_BODY_BYTES + " bytes.");
     }
 }

@@ -105,7 +105,7 @@ public class JsonBodyReader implements MessageBodyReader<JsonObject> {
 
     private static int deeper(int depth) {
         if (depth >= RequestLimits.MAX_JSON_DEPTH) {
-            RequestLimits.refused(RequestLimits.JSON_DEPTH);
+            LibraryMetrics.refused(RequestLimits.JSON_DEPTH);
             throw ProblemException.badRequest("The body is nested deeper than " + RequestLimits.MAX_JSON_DEPTH + " levels.");
         }
         return depth + 1;

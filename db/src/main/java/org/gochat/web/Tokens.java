@@ -7,7 +7,9 @@ import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import jakarta.json.Json;
@@ -44,6 +46,16 @@ public final class Tokens {
             .add("alg", "RS256").add("typ", "JWT").build().toString().getBytes(StandardCharsets.UTF_8));
     private static final Pattern COMPACT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
     private static final int MAX_LENGTH = 8192;
+
+    /**
+     * Tokens that verified, by their whole text, at most {@code GOCHAT_TOKEN_CACHE_SIZE} of them (0:
+     * none); when full it starts again empty. A token's signature and claims never change, so one
+     * seen before needs only its expiry checked again: the RSA check, the parsing and the settings'
+     * lookups were most of what a request with a token cost beyond its own work. Revocation and
+     * account deletion are checked by {@link Authentication} on every request, cached or not.
+     */
+    private static final int CACHE_SIZE = Math.max(0, Settings.getInt("GOCHAT_TOKEN_CACHE_SIZE", 10_000));
+    private static final Map<String, Caller> VERIFIED = new ConcurrentHashMap<>();
 
     private Tokens() {
     }
@@ -93,9 +105,29 @@ public final class Tokens {
     /**
      * The caller a token names, when its signature (RS256 with the server's key, no other
      * algorithm), issuer, issue and expiry times and claims are all valid; revocation is
-     * checked by the caller.
+     * checked by the caller. A token verified before is only checked for its expiry.
      */
     static Caller verify(String token) {
+        Caller known = VERIFIED.get(token);
+        if (known != null && Instant.now().isBefore(known.expiresAt())) {
+            LibraryMetrics.tokenChecked(true);
+            return known;
+        }
+        LibraryMetrics.tokenChecked(false);
+        if (known != null) {
+            VERIFIED.remove(token); // expired: the check below says so
+        }
+        Caller caller = check(token);
+        if (CACHE_SIZE > 0) {
+            if (VERIFIED.size() >= CACHE_SIZE) {
+                VERIFIED.clear();
+            }
+            VERIFIED.put(token, caller);
+        }
+        return caller;
+    }
+
+    private static Caller check(String token) {
         if (token.length() > MAX_LENGTH || !COMPACT.matcher(token).matches()) {
             throw invalid();
         }

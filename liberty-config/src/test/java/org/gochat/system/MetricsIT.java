@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.regex.Pattern;
 
 import org.gochat.testkit.ChatSocket;
 import org.gochat.testkit.Http;
+import org.gochat.testkit.User;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -99,6 +101,23 @@ class MetricsIT {
                 sum(after, "gochat_requests_refused_total", "limit=\"body_size\""), after);
         assertEquals(sum(before, "gochat_ws_messagesTooLarge_total", "") + 2,
                 sum(after, "gochat_ws_messagesTooLarge_total", ""), after);
+    }
+
+    /** Token checks are counted: a new token's first check verifies it (a miss), the next finds it verified (a hit). */
+    @Test
+    void tokenChecksAreCountedAndATokenCheckedBeforeIsAHit() {
+        User user = User.register(GochatSystem.server().uri(""));
+        String before = applicationMetrics();
+        for (int i = 0; i < 3; i++) {
+            Http.Response me = Http.send(HttpRequest.newBuilder(GochatSystem.server().uri("/user/me"))
+                    .header("Authorization", "Bearer " + user.token()));
+            assertEquals(200, me.status(), me.body());
+        }
+        String after = applicationMetrics();
+        assertEquals(sum(before, "gochat_tokens_checked_total", "cache=\"miss\"") + 1,
+                sum(after, "gochat_tokens_checked_total", "cache=\"miss\""), after);
+        assertEquals(sum(before, "gochat_tokens_checked_total", "cache=\"hit\"") + 2,
+                sum(after, "gochat_tokens_checked_total", "cache=\"hit\""), after);
     }
 
     /** The sum of a metric's series whose tags contain {@code tag}, in every application. */

@@ -2,6 +2,7 @@ package org.gochat.system;
 
 import static org.gochat.testkit.Problems.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import jakarta.json.JsonObjectBuilder;
 
 import org.gochat.testkit.Http;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -134,6 +136,54 @@ class TokenTamperingIT {
     void aGoodTokenPasses(Route route, Transport transport) {
         Http.Response r = call(route, transport, TestTokens.signed(good().build()));
         assertEquals(route.success, r.status(), r.body());
+    }
+
+    /**
+     * A token is verified once and then remembered (GOCHAT_TOKEN_CACHE_SIZE): remembered, it still
+     * expires. It passes twice on each route (the second time from the cache), and is refused on
+     * each once its {@code exp} has passed.
+     */
+    @Test
+    void aTokenVerifiedBeforeIsRefusedOnceItExpires() throws InterruptedException {
+        long exp = Instant.now().getEpochSecond() + 3;
+        String token = TestTokens.signed(good().add("exp", exp).build());
+        for (int i = 0; i < 2; i++) {
+            Http.Response me = call(Route.ME, Transport.BEARER, token);
+            assertEquals(200, me.status(), me.body());
+            assertEquals(username, me.json().getString("username"));
+            assertEquals(200, call(Route.ROOMS, Transport.COOKIE, token).status());
+        }
+        while (System.currentTimeMillis() < exp * 1000 + 200) {
+            Thread.sleep(100);
+        }
+        for (Route route : List.of(Route.ME, Route.ROOMS)) {
+            for (Transport transport : Transport.values()) {
+                Http.Response r = call(route, transport, token);
+                assertProblem(r, 401);
+                assertTrue(r.body().contains("expired"), route + " " + transport + ": " + r.body());
+            }
+        }
+    }
+
+    /** A token that passed, with a character of any of its three parts changed, is verified anew: 401. */
+    @Test
+    void aTokenVerifiedBeforeWithOneCharacterChangedIs401() {
+        String token = TestTokens.signed(good().build());
+        assertEquals(200, call(Route.ME, Transport.BEARER, token).status());
+        String[] parts = token.split("\\.");
+        for (int part = 0; part < 3; part++) {
+            // not the last character: its unused low bits may change without changing the bytes
+            for (int at : List.of(0, parts[part].length() / 2, parts[part].length() - 2)) {
+                String[] changed = parts.clone();
+                char c = changed[part].charAt(at);
+                changed[part] = changed[part].substring(0, at) + (c == 'A' ? 'B' : 'A') + changed[part].substring(at + 1);
+                String tampered = String.join(".", changed);
+                for (Route route : List.of(Route.ME, Route.ROOMS)) {
+                    assertProblem(call(route, Transport.BEARER, tampered), 401);
+                }
+            }
+        }
+        assertEquals(200, call(Route.ME, Transport.BEARER, token).status()); // the original still passes
     }
 
     private static JsonObjectBuilder good() {

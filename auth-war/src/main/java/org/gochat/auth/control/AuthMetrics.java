@@ -9,7 +9,7 @@ import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.annotation.Metric;
-import org.gochat.web.RequestLimits;
+import org.gochat.web.LibraryMetrics;
 
 /**
  * Every metric of the auth service, in one place, registered when the application starts so each
@@ -45,7 +45,7 @@ public class AuthMetrics {
 
     /** Observing the start creates the bean, and so registers its counters; the gauge is registered here. */
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        RequestLimits.registerMetrics(registry);
+        LibraryMetrics.register(registry);
         passwords.queueDepth(); // creates the hashing pool now, never on a scrape of the gauge
         registry.gauge(Metadata.builder().withName("gochat.passwordHash.queueDepth")
                 .withDescription("Password hashes waiting for a hashing thread").build(),

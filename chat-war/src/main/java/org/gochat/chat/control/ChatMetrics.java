@@ -13,7 +13,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.gochat.web.RequestLimits;
+import org.gochat.web.LibraryMetrics;
 
 /**
  * Every metric of the chat service, in one place. The counters are registered when the application
@@ -57,7 +57,7 @@ public class ChatMetrics {
                 "Handshakes refused with 429: the user had all of their connections open");
         rateLimited = counter("gochat.ws.rateLimited", "Messages refused by a connection's or a user's rate");
         roomsCreateLimited = counter("gochat.rooms.createLimited", "Room creations refused with 429 by a user's rate");
-        RequestLimits.registerMetrics(registry);
+        LibraryMetrics.register(registry);
         messagesTooLarge = counter("gochat.ws.messagesTooLarge", "Connections closed with 1009: a text message over 16 KiB");
         edited = counter("gochat.messages.edited", "Edits of chat messages stored");
         deleted = counter("gochat.messages.deleted", "Deletions of chat messages stored");

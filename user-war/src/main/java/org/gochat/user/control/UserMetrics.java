@@ -5,13 +5,13 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.gochat.web.RequestLimits;
+import org.gochat.web.LibraryMetrics;
 
-/** The user service's metrics, registered (at zero) when it starts: those of the limits every service shares. */
+/** The user service's metrics, registered (at zero) when it starts: those of the shared library ({@link LibraryMetrics}). */
 @ApplicationScoped
 public class UserMetrics {
 
     void atStart(@Observes @Initialized(ApplicationScoped.class) Object started, MetricRegistry registry) {
-        RequestLimits.registerMetrics(registry);
+        LibraryMetrics.register(registry);
     }
 }
