@@ -289,8 +289,8 @@ class HubIT {
 
     @Test
     void aConnectionTheHubCannotJoinToItsRoomIsClosedWith1011() throws Exception {
-        // The fixture skips the handshake's check that the room exists, so joining fails in the
-        // database (no room for the presence row), as any database error between handshake and join would.
+        // The fixture skips the handshake's check that the room exists, so the join finds no room where
+        // it counts the connection, as after a deletion between handshake and join.
         ChatSocket c = join("hub-missing-" + UUID.randomUUID(), 1, null, true);
         assertEquals(1011, c.closeCode(10));
     }

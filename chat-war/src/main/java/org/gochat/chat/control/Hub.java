@@ -284,14 +284,9 @@ public class Hub {
     public Member join(Session session, Caller caller, Long handshakePosition, String roomId, Long since) {
         Member m = supervise(session, caller, roomId);
         // Where this connection starts, read before it can send anything: the register task runs later,
-        // and a first member's own first message may be stored by then. Read after the connection is
-        // listed: a removal committed before this read is seen here, one committed after it closes the
-        // connection from the bus.
-        long now = memberships.position(roomId, caller.id());
-        if (now == -2) {
-            m.close(REMOVED, "Not a member of the room.");
-        }
-        long position = handshakePosition != null && now >= 0 ? Math.min(handshakePosition, now) : now;
+        // and a first member's own first message may be stored by then. The handshake read it; without
+        // it, it is read here.
+        long position = handshakePosition != null ? handshakePosition : memberships.position(roomId, caller.id());
         Room room = rooms.computeIfAbsent(roomId, id -> new Room(id, executor));
         room.loop.offer(() -> register(room, m, since, position));
         return m;
@@ -388,20 +383,30 @@ public class Hub {
             return; // gone before it joined; its leave may not have found this room
         }
         try {
+            // The room as the user may see it now, read in the transaction that counts the connection,
+            // before anything is sent: the connection is listed, so a removal committed before this
+            // read is seen here, and one committed after it closes the connection from the bus.
+            long now = released ? position : presence.joined(room.id, m.caller(), m.key());
+            if (now == -2) {
+                m.close(REMOVED, "Not a member of the room.");
+                return;
+            }
+            if (now < 0 || position < 0) {
+                m.fail("The server could not join the room."); // no such room (deleted since the handshake)
+                return;
+            }
+            long start = Math.min(position, now); // smaller only in a room deleted and made again with its id
             boolean first = room.members.isEmpty();
             if (first) {
-                room.delivered = position;
+                room.delivered = start;
             }
             // Without since, from its position: what the room delivered here between the position and
             // now (the handshake's answer reaches the client before this runs) is replayed, not missed.
-            long from = since != null ? since : position;
+            long from = since != null ? since : start;
             if (from >= 0 && from < room.delivered) {
                 m.replay(from, room.delivered);
             }
             room.members.add(m);
-            if (!released) {
-                presence.joined(room.id, m.caller(), m.key());
-            }
             if (first) {
                 // Notices of messages stored after the position was read found no member and were dropped.
                 catchUp(room, Long.MAX_VALUE);

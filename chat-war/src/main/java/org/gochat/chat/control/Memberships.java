@@ -207,7 +207,12 @@ public class Memberships {
      * room; -2 when the room exists but not for this user (removed since the handshake).
      */
     public long position(String roomId, long userId) {
-        return read(c -> access(c, roomId, userId).map(a -> a.visible() ? a.lastSeq() : -2L).orElse(-1L));
+        return read(c -> position(c, roomId, userId));
+    }
+
+    /** The same, in this transaction. */
+    static long position(Connection c, String roomId, long userId) throws SQLException {
+        return access(c, roomId, userId).map(a -> a.visible() ? a.lastSeq() : -2L).orElse(-1L);
     }
 
     // ---- reads

@@ -58,16 +58,24 @@ public class Presence {
         return nodeId;
     }
 
-    /** The connection {@code connection} (a member's key) of {@code who} joined {@code roomId} on this node. */
-    void joined(String roomId, Caller who, String connection) throws SQLException {
-        Sql.inTransaction(c -> {
-            Sql.execute(c, """
-                    INSERT INTO presence (node_id, room_id, user_id, username, connections) VALUES (?, ?, ?, ?, 1)
-                    ON CONFLICT (node_id, room_id, user_id)
-                    DO UPDATE SET connections = presence.connections + 1, heartbeat_at = now()""",
-                    nodeId, roomId, who.id(), who.username());
-            announce(c, "join", roomId, who, connection);
-            return null;
+    /**
+     * The connection {@code connection} (a member's key) of {@code who} joined {@code roomId} on this
+     * node: counted and announced, if the user may still see the room, which is checked in the same
+     * transaction (see {@link Hub}'s register). Returns {@link Memberships#position}'s answer: the
+     * room's last seq; -1 no such room, -2 not for this user, and then nothing is written.
+     */
+    long joined(String roomId, Caller who, String connection) throws SQLException {
+        return Sql.inTransaction(c -> {
+            long position = Memberships.position(c, roomId, who.id());
+            if (position >= 0) {
+                Sql.execute(c, """
+                        INSERT INTO presence (node_id, room_id, user_id, username, connections) VALUES (?, ?, ?, ?, 1)
+                        ON CONFLICT (node_id, room_id, user_id)
+                        DO UPDATE SET connections = presence.connections + 1, heartbeat_at = now()""",
+                        nodeId, roomId, who.id(), who.username());
+                announce(c, "join", roomId, who, connection);
+            }
+            return position;
         });
     }
 
