@@ -120,6 +120,12 @@ public class UserSockets {
     void opened(Member socket) {
         sockets.add(socket);
         loop.offer(() -> {
+            if (socket.isClosing()) {
+                // Closed before this ran (the hub may close a socket as it opens): its closed() may have
+                // come first and found nothing to forget.
+                sockets.remove(socket);
+                return;
+            }
             long userId = socket.caller().id();
             socketsOfUser.computeIfAbsent(userId, id -> new HashSet<>()).add(socket);
             if (!roomsOfUser.containsKey(userId)) {
