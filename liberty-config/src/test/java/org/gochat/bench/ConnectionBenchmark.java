@@ -40,7 +40,9 @@ import org.gochat.testkit.User;
  * (20 sockets per user: users are registered over HTTP, connections / perUser of them), {@code roomSize}
  * (100 sockets per room; every join is announced to the room), {@code idle} (60), {@code ping} (15),
  * {@code addresses} (1: sockets go to 127.0.0.1 … 127.0.0.n in turn, for more sockets than one
- * address's ephemeral ports allow), and any {@code GOCHAT_*} variable for the server
+ * address's ephemeral ports allow), {@code reconnect} (true: after the idle time, drop every socket
+ * and open them all again, the same users to the same rooms, now members of them, and print that
+ * rate too), and any {@code GOCHAT_*} variable for the server
  * ({@code GOCHAT_WS_USER_CONNECTIONS} is {@code perUser} unless given).
  */
 public final class ConnectionBenchmark {
@@ -52,6 +54,7 @@ public final class ConnectionBenchmark {
     private final int idle = Integer.getInteger("idle", 60);
     private final int ping = Integer.getInteger("ping", 15);
     private final int addresses = Integer.getInteger("addresses", 1);
+    private final boolean reconnect = Boolean.getBoolean("reconnect");
     private final AtomicInteger closedByServer = new AtomicInteger();
     private final AtomicLong pongs = new AtomicLong();
     private final AtomicLong frames = new AtomicLong();
@@ -85,42 +88,8 @@ public final class ConnectionBenchmark {
             System.out.println("before:      " + before);
 
             HttpClient http = HttpClient.newHttpClient();
-            List<WebSocket> sockets = new ArrayList<>();
-            Semaphore slots = new Semaphore(inFlight);
-            AtomicInteger failed = new AtomicInteger();
             long postgresPid = bench.postgresPid();
-            long self = ProcessHandle.current().pid();
-            long cpu = Proc.cpuNanos(pid);
-            long clientCpu = Proc.cpuNanos(self);
-            long postgresCpu = Proc.treeCpuNanos(postgresPid);
-            long start = System.nanoTime();
-            List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
-            for (int i = 0; i < connections; i++) {
-                slots.acquire();
-                URI uri = URI.create("ws://127.0.0." + (1 + i % addresses) + ":" + bench.server.uri("/").getPort()
-                        + "/chat/ws/joinRoom/" + rooms.get(i / roomSize));
-                opening.add(http.newWebSocketBuilder().header("Authorization", "Bearer " + users.get(i % userCount).token())
-                        .buildAsync(uri, new Listener()).whenComplete((ws, e) -> {
-                            slots.release();
-                            if (e != null && failed.getAndIncrement() < 3) {
-                                System.out.println("handshake failed: " + e);
-                            }
-                        }));
-            }
-            for (var f : opening) {
-                try {
-                    sockets.add(f.get(2, TimeUnit.MINUTES));
-                } catch (Exception e) {
-                    // counted above
-                }
-            }
-            double took = (System.nanoTime() - start) / 1e9;
-            int opened = Math.max(1, sockets.size());
-            System.out.printf("opened %,d sockets (%d failed) in %.1f s: %,.0f handshakes/s; CPU per handshake: server %.0f us,"
-                    + " PostgreSQL %.0f us, this client %.0f us (the machine has %d cores)%n",
-                    sockets.size(), failed.get(), took, sockets.size() / took, (Proc.cpuNanos(pid) - cpu) / 1e3 / opened,
-                    (Proc.treeCpuNanos(postgresPid) - postgresCpu) / 1e3 / opened, (Proc.cpuNanos(self) - clientCpu) / 1e3 / opened,
-                    Runtime.getRuntime().availableProcessors());
+            List<WebSocket> sockets = openAll(bench, http, users, rooms, pid, postgresPid, "first joins");
 
             Snapshot open = Snapshot.take(pid);
             System.out.println("open:        " + open);
@@ -138,7 +107,68 @@ public final class ConnectionBenchmark {
             before.grewMost(idled, 12).forEach(line -> System.out.println("  " + line));
 
             sockets.forEach(WebSocket::abort);
+            if (reconnect) {
+                // The same users to the same rooms again, members now, on a warm server: what a
+                // restart's or a network blip's reconnections ask of it.
+                awaitQuiet(pid); // the server has closed the aborted sockets and recorded that they left
+                openAll(bench, http, users, rooms, pid, postgresPid, "members reconnecting").forEach(WebSocket::abort);
+            }
         }
+    }
+
+    /** Waits (up to two minutes) for a second in which the server uses under a tenth of a core. */
+    private static void awaitQuiet(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        long cpu = Proc.cpuNanos(pid);
+        do {
+            Thread.sleep(1000);
+            long now = Proc.cpuNanos(pid);
+            if (now - cpu < TimeUnit.MILLISECONDS.toNanos(100)) {
+                return;
+            }
+            cpu = now;
+        } while (System.nanoTime() < deadline);
+    }
+
+    /** Opens the benchmark's sockets, {@code inFlight} handshakes at a time; prints the rate and the CPU per handshake. */
+    private List<WebSocket> openAll(Bench bench, HttpClient http, List<User> users, List<String> rooms, long pid,
+            long postgresPid, String what) throws InterruptedException {
+        List<WebSocket> sockets = new ArrayList<>();
+        Semaphore slots = new Semaphore(inFlight);
+        AtomicInteger failed = new AtomicInteger();
+        long self = ProcessHandle.current().pid();
+        long cpu = Proc.cpuNanos(pid);
+        long clientCpu = Proc.cpuNanos(self);
+        long postgresCpu = Proc.treeCpuNanos(postgresPid);
+        long start = System.nanoTime();
+        List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            slots.acquire();
+            URI uri = URI.create("ws://127.0.0." + (1 + i % addresses) + ":" + bench.server.uri("/").getPort()
+                    + "/chat/ws/joinRoom/" + rooms.get(i / roomSize));
+            opening.add(http.newWebSocketBuilder().header("Authorization", "Bearer " + users.get(i % users.size()).token())
+                    .buildAsync(uri, new Listener()).whenComplete((ws, e) -> {
+                        slots.release();
+                        if (e != null && failed.getAndIncrement() < 3) {
+                            System.out.println("handshake failed: " + e);
+                        }
+                    }));
+        }
+        for (var f : opening) {
+            try {
+                sockets.add(f.get(2, TimeUnit.MINUTES));
+            } catch (Exception e) {
+                // counted above
+            }
+        }
+        double took = (System.nanoTime() - start) / 1e9;
+        int opened = Math.max(1, sockets.size());
+        System.out.printf("%s: opened %,d sockets (%d failed) in %.1f s: %,.0f handshakes/s; CPU per handshake: server %.0f us,"
+                + " PostgreSQL %.0f us, this client %.0f us (the machine has %d cores)%n",
+                what, sockets.size(), failed.get(), took, sockets.size() / took, (Proc.cpuNanos(pid) - cpu) / 1e3 / opened,
+                (Proc.treeCpuNanos(postgresPid) - postgresCpu) / 1e3 / opened, (Proc.cpuNanos(self) - clientCpu) / 1e3 / opened,
+                Runtime.getRuntime().availableProcessors());
+        return sockets;
     }
 
     private static List<User> register(Bench bench, int count) throws Exception {
