@@ -32,7 +32,8 @@ import org.gochat.testkit.User;
  * Many idle WebSockets on one GoChat server: opens {@code connections} authenticated sockets to chat
  * rooms, {@code inFlight} handshakes at a time, then keeps them open for {@code idle} seconds with a
  * ping on every socket each {@code ping} seconds. Prints handshakes per second (and the CPU time
- * per handshake of the server, of its PostgreSQL and of this client, all on the same machine), and the server's threads, resident memory and live heap after a full GC
+ * per handshake of the server, of its PostgreSQL and of this client, all on the same machine), and
+ * the server's threads, resident memory and live heap after a full GC
  * ({@code jcmd GC.class_histogram}, which collects first) before, after opening and after the idle
  * time, with the heap per connection and the classes that grew most.
  *
