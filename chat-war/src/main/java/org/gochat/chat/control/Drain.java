@@ -121,8 +121,7 @@ final class Drain<T> {
 
     /** Everything queued, taken off the queue; null (and no longer running) when there is nothing. */
     private synchronized List<T> nextBatch() {
-        if (queue.isEmpty() || closed) {
-            idle();
+        if (!hasMore()) {
             return null;
         }
         List<T> batch = new ArrayList<>(queue);
