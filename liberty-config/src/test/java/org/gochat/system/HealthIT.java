@@ -1,6 +1,12 @@
 package org.gochat.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,6 +80,52 @@ class HealthIT {
         assertEquals("UP", up.json().getString("status"));
         readHistoryTogether(alice, room);
         replayEverywhere(alice, room);
+    }
+
+    /**
+     * A storing lane keeps its own connection and checks it only after a second unused; when the
+     * database ends that connection sooner (a quick restart, an operator ending the backend), the next
+     * round finds PostgreSQL's "terminating connection" in place of an answer. That proves the round
+     * never ran, so it is stored on a new connection: the sender gets its message back, not "send it
+     * again".
+     */
+    @Test
+    void aMessageSentJustAfterTheDatabaseEndedTheStoringConnectionsIsStored() throws Exception {
+        User alice = Chat.register();
+        String room = Chat.createRoom(alice);
+        ChatSocket socket = Chat.join(alice, room, 0);
+        socket.sendAndAwait("before ", 1, 1); // its lane's connection was used just now
+        endStoringConnections();
+
+        socket.send("after");
+        JsonObject answer = socket.next(30_000);
+        assertEquals("message", answer == null ? null : answer.getString("type"), String.valueOf(answer));
+        assertEquals(2, answer.getJsonNumber("seq").longValueExact());
+        assertEquals("after", answer.getString("content"));
+        socket.close();
+    }
+
+    /** Ends the backends of the storing lanes' connections, as a restart would, and waits until they are gone. */
+    private static void endStoringConnections() throws Exception {
+        String lanes = "FROM pg_stat_activity WHERE application_name = 'gochat-store'";
+        try (Connection c = DriverManager.getConnection(GochatSystem.postgres().jdbcUrl(), "postgres", "postgres");
+                Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT count(pg_terminate_backend(pid)) " + lanes)) {
+                rs.next();
+                assertTrue(rs.getInt(1) > 0, "no storing connection to end");
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (true) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) " + lanes)) {
+                    rs.next();
+                    if (rs.getInt(1) == 0) {
+                        return;
+                    }
+                }
+                assertTrue(System.nanoTime() < deadline, "the storing connections did not end");
+                Thread.sleep(10);
+            }
+        }
     }
 
     /** Joins the room with since=0 several times, one after the other, so that every send thread replays; each gets seqs 1-3. */

@@ -403,7 +403,16 @@ public class MessageStore {
      */
     private void storeOrRefuse(List<Segment> round, LaneConnection connection) {
         try {
-            storeRound(round, connection);
+            try {
+                storeRound(round, connection);
+            } catch (SQLException e) {
+                if (!endedBeforeTheRound(e)) {
+                    throw e;
+                }
+                LOG.info("A storing connection had been ended by the database; storing its round on a new one");
+                connection.drop();
+                storeRound(round, connection);
+            }
             stored.inc(round.stream().mapToInt(segment -> segment.drafts().size()).sum());
         } catch (SQLException | RuntimeException e) {
             if (isDataError(e) && round.size() > 1) {
@@ -436,6 +445,17 @@ public class MessageStore {
         }
         String frame = Frames.encode(error);
         drafts.forEach(d -> d.refused().accept(frame));
+    }
+
+    /**
+     * The database had ended the connection (a restart, an operator ending the backend: 57P01), or the
+     * driver had closed it (08003), so the round did not run. PostgreSQL ends a backend only where it
+     * checks for interrupts, never inside a commit, and a commit's answer reaches the driver before
+     * such an ending does: a round that committed never fails with this error. A connection lost
+     * without an answer (08006) is not among these: its round may have committed.
+     */
+    private static boolean endedBeforeTheRound(SQLException e) {
+        return "57P01".equals(e.getSQLState()) || "08003".equals(e.getSQLState());
     }
 
     /**
