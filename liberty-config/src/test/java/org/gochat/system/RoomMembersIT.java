@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -501,6 +505,78 @@ class RoomMembersIT {
         assertEquals("removed", removed.getString("action"));
         assertEquals(bob.id(), removed.getJsonNumber("userId").longValueExact());
         o.close();
+    }
+
+    /**
+     * A user who leaves a public room and opens a socket to it again joins it anew; the leave's notice,
+     * should it arrive only after that (a loaded server, a slow bus), ends the membership it names and
+     * not the new one. The late notice is replayed here on the bus as the leave sent it.
+     */
+    @Test
+    void aRemovalAnnouncedLateDoesNotCloseTheConnectionOfALaterMembership() throws Exception {
+        User owner = Chat.register();
+        User bob = Chat.register();
+        String room = Chat.createRoom(owner);
+        ChatSocket o = Chat.join(owner, room);
+        ChatSocket first = Chat.join(bob, room);
+        long firstMembership = memberSince(room, bob);
+        assertEquals(204, Chat.call("DELETE", "/chat/ws/rooms/" + room + "/members/" + bob.id(), bob, null).status());
+        assertEquals(4403, first.closeCode(10));
+
+        ChatSocket again = Chat.join(bob, room);
+        long secondMembership = memberSince(room, bob);
+        assertTrue(secondMembership > firstMembership, firstMembership + " then " + secondMembership);
+        announceRemoval(room, bob, firstMembership, "late");
+        // The notice's frame reaches the room's members after its closes are done.
+        awaitMemberFrame(o, "late");
+        again.send("still here");
+        List<JsonObject> back = again.next("message", 1, 10);
+        assertEquals(1, back.size(), "the late notice closed the new membership's connection: " + again.closed);
+        assertEquals("still here", back.get(0).getString("content"));
+        assertFalse(again.closed.isDone());
+
+        announceRemoval(room, bob, secondMembership, "current");
+        assertEquals(4403, again.closeCode(10), "the removal of the membership it was admitted under closes it");
+        o.close();
+    }
+
+    /** Waits for the {@code member} frame with this action, skipping the others (the rejoin's). */
+    private static void awaitMemberFrame(ChatSocket socket, String action) throws InterruptedException {
+        while (true) {
+            List<JsonObject> next = socket.next("member", 1, 10);
+            if (next.isEmpty()) {
+                throw new AssertionError("no member frame " + action);
+            }
+            if (action.equals(next.get(0).getString("action"))) {
+                return;
+            }
+        }
+    }
+
+    /** The user's membership of the room as its notices name it: when it began, in microseconds. */
+    private static long memberSince(String room, User user) throws Exception {
+        try (Connection c = DriverManager.getConnection(GochatSystem.postgres().jdbcUrl(), "postgres", "postgres");
+                PreparedStatement ps = c.prepareStatement("""
+                        SELECT (extract(epoch FROM joined_at) * 1000000)::bigint FROM room_members
+                         WHERE room_id = ? AND user_id = ?""")) {
+            ps.setString(1, room);
+            ps.setLong(2, user.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "not a member");
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Sends the bus notice of the user's removal from the room ending {@code membership}, with a frame marked {@code action}. */
+    private static void announceRemoval(String room, User user, long membership, String action) throws Exception {
+        String frame = "{\"type\":\"member\",\"roomId\":\"" + room + "\",\"userId\":" + user.id()
+                + ",\"action\":\"" + action + "\"}";
+        try (Connection c = DriverManager.getConnection(GochatSystem.postgres().jdbcUrl(), "postgres", "postgres");
+                PreparedStatement ps = c.prepareStatement("SELECT pg_notify('gochat_members', ?)")) {
+            ps.setString(1, "removed " + user.id() + " - 0 " + membership + " " + room + "\n" + frame);
+            ps.execute();
+        }
     }
 
     @Test

@@ -20,6 +20,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 
 import org.gochat.chat.control.Hub;
 import org.gochat.chat.control.Member;
+import org.gochat.chat.control.Memberships;
 import org.gochat.chat.control.UserLimits;
 import org.gochat.web.Caller;
 import org.gochat.web.Params;
@@ -45,7 +46,7 @@ public class ChatEndpoint extends Endpoint {
 
     private static final Logger LOG = Logger.getLogger(ChatEndpoint.class.getName());
     private static final String CALLER = Caller.class.getName();
-    private static final String POSITION = Joining.class.getName() + ".position";
+    private static final String ADMISSION = Joining.class.getName() + ".admission";
 
     /** Deploys this endpoint, and the annotated ones the container found (none in the service itself). */
     public static class Deployment implements ServerApplicationConfig {
@@ -62,24 +63,25 @@ public class ChatEndpoint extends Endpoint {
     }
 
     /**
-     * What the filter hands over as the request's principal: the caller it verified, and the room's
-     * last seq when it let the handshake through (the connection's position: it receives every
-     * message stored after it, however long the server takes to open the connection).
+     * What the filter hands over as the request's principal: the caller it verified, and for a room
+     * its admission (null for the user socket): the room's last seq when it let the handshake through
+     * (the connection's position: it receives every message stored after it, however long the server
+     * takes to open the connection) and the membership it was admitted under.
      */
-    record Joining(Caller caller, long position) implements Principal {
+    record Joining(Caller caller, Memberships.Admission admission) implements Principal {
         @Override
         public String getName() {
             return caller.getName();
         }
     }
 
-    /** Copies the caller and position that the filter gave into the connection's properties; makes endpoints with the hub. */
+    /** Copies the caller and admission that the filter gave into the connection's properties; makes endpoints with the hub. */
     static class Handshake extends ServerEndpointConfig.Configurator {
         @Override
         public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
             if (request.getUserPrincipal() instanceof Joining joining) {
                 config.getUserProperties().put(CALLER, joining.caller());
-                config.getUserProperties().put(POSITION, joining.position());
+                config.getUserProperties().put(ADMISSION, joining.admission());
             }
         }
 
@@ -132,7 +134,7 @@ public class ChatEndpoint extends Endpoint {
             member = hub.joinUser(session, caller);
         } else {
             List<String> since = session.getRequestParameterMap().get("since");
-            member = hub.join(session, caller, (Long) config.getUserProperties().get(POSITION), roomId,
+            member = hub.join(session, caller, (Memberships.Admission) config.getUserProperties().get(ADMISSION), roomId,
                     since == null || since.isEmpty() ? null : since(since.get(0)));
         }
         session.addMessageHandler(String.class, (MessageHandler.Partial<String>) this::text);

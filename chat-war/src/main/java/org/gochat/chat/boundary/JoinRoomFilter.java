@@ -50,7 +50,7 @@ public class JoinRoomFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         Caller caller;
-        long position = -1; // the user socket has no room
+        Memberships.Admission admission = null; // the user socket has no room
         try {
             caller = Authentication.require(request);
             if (!Origins.allowed(request)) {
@@ -71,12 +71,11 @@ public class JoinRoomFilter extends HttpFilter {
                 } catch (ProblemException e) {
                     badSince = e;
                 }
-                Memberships.Admission admission = memberships.enter(roomId, caller, upgrade && badSince == null);
+                admission = memberships.enter(roomId, caller, upgrade && badSince == null);
                 refuse(admission.entry(), roomId);
                 if (badSince != null) {
                     throw badSince;
                 }
-                position = admission.position();
             }
             if (!upgrade) {
                 throw ProblemException.upgradeRequired("Open it with a WebSocket handshake (Upgrade: websocket).");
@@ -88,7 +87,7 @@ public class JoinRoomFilter extends HttpFilter {
             e.send(response);
             return;
         }
-        ChatEndpoint.Joining joining = new ChatEndpoint.Joining(caller, position);
+        ChatEndpoint.Joining joining = new ChatEndpoint.Joining(caller, admission);
         try {
             chain.doFilter(new HttpServletRequestWrapper(request) {
                 @Override

@@ -278,15 +278,16 @@ public class Hub {
     }
 
     /**
-     * The same, for a connection whose position the handshake took ({@code handshakePosition}, the
-     * room's last seq then; null: read it now): it receives every message stored after it.
+     * The same, for a connection whose handshake was admitted ({@code admission}; null: not through
+     * the handshake's checks): it receives every message stored after the admission's position, and
+     * a removal of the membership it was admitted under closes it.
      */
-    public Member join(Session session, Caller caller, Long handshakePosition, String roomId, Long since) {
-        Member m = supervise(session, caller, roomId);
+    public Member join(Session session, Caller caller, Memberships.Admission admission, String roomId, Long since) {
+        Member m = supervise(session, caller, roomId, admission == null ? 0 : admission.memberSince());
         // Where this connection starts, read before it can send anything: the register task runs later,
         // and a first member's own first message may be stored by then. The handshake read it; without
         // it, it is read here.
-        long position = handshakePosition != null ? handshakePosition : memberships.position(roomId, caller.id());
+        long position = admission != null ? admission.position() : memberships.position(roomId, caller.id());
         Room room = rooms.computeIfAbsent(roomId, id -> new Room(id, executor));
         room.loop.offer(() -> register(room, m, since, position));
         return m;
@@ -294,15 +295,15 @@ public class Hub {
 
     /** Registers a user socket ({@code /chat/ws/me}): a connection in no room, told about all of the user's rooms. */
     public Member joinUser(Session session, Caller caller) {
-        Member m = supervise(session, caller, USER_SOCKET);
+        Member m = supervise(session, caller, USER_SOCKET, 0);
         userSockets.opened(m);
         return m;
     }
 
     /** A new connection of this node, supervised from now on (sweep, pings, revocations, the orderly stop). */
-    private Member supervise(Session session, Caller caller, String roomId) {
+    private Member supervise(Session session, Caller caller, String roomId, long memberSince) {
         session.setMaxIdleTimeout(TimeUnit.SECONDS.toMillis(idleTimeoutSeconds));
-        Member m = Member.open(session, caller, roomId, presence.nodeId(), services);
+        Member m = Member.open(session, caller, roomId, memberSince, presence.nodeId(), services);
         connections.add(m);
         // A revocation that arrived between the handshake's check and now found no connection to close.
         if (Revocations.isRevoked(caller.tokenId()) || Revocations.isDeleted(caller.id())) {
@@ -547,7 +548,8 @@ public class Hub {
         int closed = 0;
         switch (n.action()) {
             case RoomChange.REMOVED, RoomChange.BANNED -> closed = closeWhere(
-                    m -> m.caller().id() == n.userId() && m.roomId().equals(n.roomId()), REMOVED,
+                    m -> m.caller().id() == n.userId() && m.roomId().equals(n.roomId()) && m.endedBy(n.memberSince()),
+                    REMOVED,
                     n.action().equals(RoomChange.BANNED) ? "Banned from the room." : "Removed from the room.");
             case RoomChange.DELETED -> {
                 closed = closeWhere(m -> m.roomId().equals(n.roomId()), ROOM_DELETED, "The room was deleted.");

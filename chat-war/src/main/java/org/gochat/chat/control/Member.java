@@ -59,6 +59,8 @@ public final class Member {
     private final Caller caller;
     private final String roomId;
     private final String key;
+    /** The membership this connection was admitted under (see {@link Memberships.Admission}); 0 when unknown. */
+    private final long memberSince;
     private final Services services;
     private final Drain<Object> outbound;
     private final TokenBucket rate;
@@ -72,10 +74,11 @@ public final class Member {
     /** Notified when a batch of sends ends (a close may be waiting for it). */
     private final Object sendEnded = new Object();
 
-    private Member(Session session, Caller caller, String roomId, String nodeId, Services services) {
+    private Member(Session session, Caller caller, String roomId, long memberSince, String nodeId, Services services) {
         this.session = session;
         this.caller = caller;
         this.roomId = roomId;
+        this.memberSince = memberSince;
         this.key = nodeId + "/" + session.getId();
         this.services = services;
         this.outbound = new Drain<>(services.sendPool(), services.limits().queueBound(), this::send);
@@ -83,8 +86,8 @@ public final class Member {
     }
 
     /** A new connection of this node, to a room; its send pool watches it from now on. */
-    static Member open(Session session, Caller caller, String roomId, String nodeId, Services services) {
-        Member m = new Member(session, caller, roomId, nodeId, services);
+    static Member open(Session session, Caller caller, String roomId, long memberSince, String nodeId, Services services) {
+        Member m = new Member(session, caller, roomId, memberSince, nodeId, services);
         session.getUserProperties().put(SESSION_KEY, m);
         services.sendPool().serve(m);
         return m;
@@ -98,6 +101,15 @@ public final class Member {
      */
     public static Member of(Session session) {
         return (Member) session.getUserProperties().get(SESSION_KEY);
+    }
+
+    /**
+     * Whether a removal or ban ending membership {@code ended} of this connection's user in its room
+     * (0: every one) ends this connection: true unless it was admitted under a later membership (the
+     * user left and came back before the removal's notice arrived).
+     */
+    boolean endedBy(long ended) {
+        return ended == 0 || memberSince <= ended;
     }
 
     public Caller caller() {

@@ -55,8 +55,11 @@ public class Memberships {
     public static final String MODERATOR = "moderator";
     public static final String MEMBER = "member";
 
-    /** A caller's standing in a room: its visibility, the caller's role (null: not a member), a ban, the room's last seq. */
-    record Access(String visibility, String role, boolean banned, long lastSeq) {
+    /**
+     * A caller's standing in a room: its visibility, the caller's role (null: not a member), a ban, the
+     * room's last seq, and when the caller's membership began ({@link #MEMBER_SINCE}; 0 when none).
+     */
+    record Access(String visibility, String role, boolean banned, long lastSeq, long memberSince) {
 
         boolean visible() {
             return PUBLIC.equals(visibility) || role != null;
@@ -72,20 +75,35 @@ public class Memberships {
         ALLOWED, NOT_FOUND, BANNED
     }
 
-    /** A handshake's entry, and the room's last seq as the transaction that allowed it saw it (-1 when refused). */
-    public record Admission(Entry entry, long position) {
+    /**
+     * A handshake's entry, the room's last seq as the transaction that allowed it saw it (-1 when
+     * refused), and the membership it was allowed under ({@link Access#memberSince}; 0 when none):
+     * the removal of that membership, or of an earlier one, closes the connection; the removal of an
+     * earlier one announced late (the user left and came back meanwhile) does not.
+     */
+    public record Admission(Entry entry, long position, long memberSince) {
 
         static Admission refused(Entry entry) {
-            return new Admission(entry, -1);
+            return new Admission(entry, -1, 0);
+        }
+
+        static Admission allowed(Access access) {
+            return new Admission(Entry.ALLOWED, access.lastSeq(), access.memberSince());
         }
     }
+
+    /**
+     * A membership's identity: when it began, in microseconds. A user who leaves and joins again has a
+     * later one; the notice of a removal carries the removed membership's.
+     */
+    static final String MEMBER_SINCE = "coalesce((extract(epoch FROM m.joined_at) * 1000000)::bigint, 0)";
 
     /** The result of a route that may create what it returns (201) or find it (200). */
     public record Outcome<T>(T value, boolean created) {
     }
 
     /** A user as the member routes name them: their username, role in the room (null: none), and a ban. */
-    private record Target(long id, String username, String role, boolean banned) {
+    private record Target(long id, String username, String role, boolean banned, long memberSince) {
     }
 
     @Inject
@@ -100,14 +118,15 @@ public class Memberships {
     static Optional<Access> access(Connection c, String roomId, long userId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT r.visibility, m.role,
-                       EXISTS (SELECT 1 FROM room_bans b WHERE b.room_id = r.id AND b.user_id = ?), r.last_seq
+                       EXISTS (SELECT 1 FROM room_bans b WHERE b.room_id = r.id AND b.user_id = ?), r.last_seq, %s
                   FROM rooms r LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = ?
-                 WHERE r.id = ?""")) {
+                 WHERE r.id = ?""".formatted(MEMBER_SINCE))) {
             ps.setLong(1, userId);
             ps.setLong(2, userId);
             ps.setString(3, roomId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Access(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getLong(4)))
+                return rs.next()
+                        ? Optional.of(new Access(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getLong(4), rs.getLong(5)))
                         : Optional.empty();
             }
         }
@@ -178,13 +197,13 @@ public class Memberships {
                 return Admission.refused(Entry.NOT_FOUND);
             }
             if (a.get().role() != null) {
-                return new Admission(Entry.ALLOWED, a.get().lastSeq());
+                return Admission.allowed(a.get());
             }
             if (a.get().banned()) {
                 return Admission.refused(Entry.BANNED);
             }
             if (!join) {
-                return new Admission(Entry.ALLOWED, a.get().lastSeq());
+                return Admission.allowed(a.get());
             }
             if (!lockForJoin(c, roomId)) {
                 return Admission.refused(Entry.NOT_FOUND);
@@ -194,11 +213,15 @@ public class Memberships {
                 return Admission.refused(Entry.BANNED);
             }
             // Joins share the lock: the same user's other handshake may have added the row meanwhile.
-            if (locked.role() == null && insertMember(c, roomId, caller.id(), MEMBER)) {
+            if (locked.role() != null) {
+                return Admission.allowed(locked);
+            }
+            if (insertMember(c, roomId, caller.id(), MEMBER)) {
                 announce(c, RoomChange.ADDED, roomId, caller.id(), caller.username(), MEMBER);
                 metrics.membersAdded().inc();
             }
-            return new Admission(Entry.ALLOWED, locked.lastSeq());
+            // The membership as it is now: this one's, or the one another handshake added meanwhile.
+            return Admission.allowed(access(c, roomId, caller.id()).orElseThrow());
         });
     }
 
@@ -425,7 +448,8 @@ public class Memberships {
             }
             if (ban || target.role() != null) {
                 String role = target.role() == null ? MEMBER : target.role();
-                announce(c, ban ? RoomChange.BANNED : RoomChange.REMOVED, roomId, userId, target.username(), role);
+                announce(c, ban ? RoomChange.BANNED : RoomChange.REMOVED, roomId, userId, target.username(), role,
+                        target.memberSince());
                 (ban ? metrics.membersBanned() : metrics.membersRemoved()).inc();
             }
             return null;
@@ -444,7 +468,7 @@ public class Memberships {
             }
             execute(c, "DELETE FROM rooms WHERE id = ?", roomId);
             Bus.publish(c, MemberNotice.CHANNEL,
-                    new MemberNotice(RoomChange.DELETED, caller.id(), null, 0, roomId, null).payload());
+                    new MemberNotice(RoomChange.DELETED, caller.id(), null, 0, 0, roomId, null).payload());
             metrics.roomsDeleted().inc();
             return null;
         });
@@ -471,7 +495,7 @@ public class Memberships {
                      WHERE room_id = ? AND user_id = ? AND read_seq < ?""", seq, roomId, seq, roomId, caller.id(), seq);
             if (moved > 0) {
                 Bus.publish(c, MemberNotice.CHANNEL,
-                        new MemberNotice(RoomChange.READ, caller.id(), me.role(), seq, roomId, null).payload());
+                        new MemberNotice(RoomChange.READ, caller.id(), me.role(), seq, 0, roomId, null).payload());
                 metrics.readMarkersMoved().inc();
             }
             return null;
@@ -516,7 +540,7 @@ public class Memberships {
 
     /** The owner's row of a room just created (by {@link Rooms#create}, in its transaction). */
     static String ownerAddedPayload(String roomId, long userId, String username) {
-        return new MemberNotice(RoomChange.ADDED, userId, OWNER, 0, roomId,
+        return new MemberNotice(RoomChange.ADDED, userId, OWNER, 0, 0, roomId,
                 Frames.member(roomId, userId, username, OWNER, RoomChange.ADDED)).payload();
     }
 
@@ -536,17 +560,23 @@ public class Memberships {
 
     private static void announce(Connection c, String action, String roomId, long userId, String username, String role)
             throws SQLException {
+        announce(c, action, roomId, userId, username, role, 0);
+    }
+
+    /** The same, for a removal or ban: {@code memberSince} is the membership it ends (0: none, or every one). */
+    private static void announce(Connection c, String action, String roomId, long userId, String username, String role,
+            long memberSince) throws SQLException {
         String frame = Frames.member(roomId, userId, username, role, action);
         boolean stillMember = RoomChange.ADDED.equals(action) || RoomChange.ROLE.equals(action);
         Bus.publish(c, MemberNotice.CHANNEL,
-                new MemberNotice(action, userId, stillMember ? role : null, 0, roomId, frame).payload());
+                new MemberNotice(action, userId, stillMember ? role : null, 0, memberSince, roomId, frame).payload());
     }
 
     private static Target target(Connection c, String roomId, long userId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT u.username, m.role, EXISTS (SELECT 1 FROM room_bans b WHERE b.room_id = ? AND b.user_id = u.id)
+                SELECT u.username, m.role, EXISTS (SELECT 1 FROM room_bans b WHERE b.room_id = ? AND b.user_id = u.id), %s
                   FROM users u LEFT JOIN room_members m ON m.room_id = ? AND m.user_id = u.id
-                 WHERE u.id = ?""")) {
+                 WHERE u.id = ?""".formatted(MEMBER_SINCE))) {
             ps.setString(1, roomId);
             ps.setString(2, roomId);
             ps.setLong(3, userId);
@@ -554,7 +584,7 @@ public class Memberships {
                 if (!rs.next()) {
                     throw ProblemException.notFound("No user " + userId + ".");
                 }
-                return new Target(userId, rs.getString(1), rs.getString(2), rs.getBoolean(3));
+                return new Target(userId, rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getLong(4));
             }
         }
     }
