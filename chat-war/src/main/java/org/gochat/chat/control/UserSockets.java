@@ -169,7 +169,9 @@ public class UserSockets {
         switch (change.action()) {
             case RoomChange.ADDED -> {
                 Map<String, RoomView> rooms = roomsOfUser.get(change.userId());
-                if (rooms != null && !rooms.containsKey(change.roomId())) {
+                // Announced even when the room is known already: the socket's first read of the user's
+                // rooms may have run after this addition's commit, which the client has not heard of.
+                if (rooms != null) {
                     memberships.room(change.roomId()).ifPresent(room -> {
                         rooms.put(room.id(), room);
                         usersOfRoom.computeIfAbsent(room.id(), id -> new HashSet<>()).add(change.userId());
