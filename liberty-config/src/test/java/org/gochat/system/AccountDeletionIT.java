@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -137,7 +136,7 @@ class AccountDeletionIT {
     private static Http.Response whileDeadlocked(User first, User second, Callable<Http.Response> call)
             throws Exception {
         ExecutorService caller = Executors.newSingleThreadExecutor();
-        try (Connection c = DriverManager.getConnection(GochatSystem.postgres().jdbcUrl(), "postgres", "postgres")) {
+        try (Connection c = GochatSystem.postgres().dataSource().getConnection()) {
             c.setAutoCommit(false);
             // PostgreSQL ends the transaction whose deadlock check runs first, normally the one that waited
             // first (the call), but on a busy machine its check can come late: this one checks much later.

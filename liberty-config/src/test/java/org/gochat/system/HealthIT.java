@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 
@@ -108,7 +107,7 @@ class HealthIT {
     /** Ends the backends of the storing lanes' connections, as a restart would, and waits until they are gone. */
     private static void endStoringConnections() throws Exception {
         String lanes = "FROM pg_stat_activity WHERE application_name = 'gochat-store'";
-        try (Connection c = DriverManager.getConnection(GochatSystem.postgres().jdbcUrl(), "postgres", "postgres");
+        try (Connection c = GochatSystem.postgres().dataSource().getConnection();
                 Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT count(pg_terminate_backend(pid)) " + lanes)) {
                 rs.next();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HashSet;
@@ -18,7 +17,7 @@ class MigrationsIT {
 
     @Test
     void theServerMigratedTheExternalDatabaseOnce() throws Exception {
-        try (Connection c = DriverManager.getConnection(GochatSystem.postgres().jdbcUrl(), "postgres", "postgres");
+        try (Connection c = GochatSystem.postgres().dataSource().getConnection();
                 Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT count(*), count(DISTINCT version) FROM schema_migrations WHERE version = 1")) {
                 rs.next();

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -555,7 +554,7 @@ class RoomMembersIT {
 
     /** The user's membership of the room as its notices name it: when it began, in microseconds. */
     private static long memberSince(String room, User user) throws Exception {
-        try (Connection c = DriverManager.getConnection(GochatSystem.postgres().jdbcUrl(), "postgres", "postgres");
+        try (Connection c = GochatSystem.postgres().dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement("""
                         SELECT (extract(epoch FROM joined_at) * 1000000)::bigint FROM room_members
                          WHERE room_id = ? AND user_id = ?""")) {
@@ -572,7 +571,7 @@ class RoomMembersIT {
     private static void announceRemoval(String room, User user, long membership, String action) throws Exception {
         String frame = "{\"type\":\"member\",\"roomId\":\"" + room + "\",\"userId\":" + user.id()
                 + ",\"action\":\"" + action + "\"}";
-        try (Connection c = DriverManager.getConnection(GochatSystem.postgres().jdbcUrl(), "postgres", "postgres");
+        try (Connection c = GochatSystem.postgres().dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT pg_notify('gochat_members', ?)")) {
             ps.setString(1, "removed " + user.id() + " - 0 " + membership + " " + room + "\n" + frame);
             ps.execute();

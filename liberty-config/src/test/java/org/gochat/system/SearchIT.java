@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -155,7 +154,7 @@ class SearchIT {
 
     /** The planner's estimate of the messages in all rooms matching {@code q}, as the search asks it. */
     private static long estimatedMatches(String q) throws Exception {
-        try (Connection c = DriverManager.getConnection(GochatSystem.postgres().jdbcUrl(), "postgres", "postgres");
+        try (Connection c = GochatSystem.postgres().dataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement("EXPLAIN SELECT 1 FROM messages WHERE kind = 'message' AND NOT deleted"
                         + " AND to_tsvector('simple', content) @@ websearch_to_tsquery('simple', ?)")) {
             ps.setString(1, q);
